@@ -1,0 +1,58 @@
+# nrqb: the two entry points are `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+BUILD_FLAGS := --all -W -n --keep-going
+
+.PHONY: book book-student test lint format unit chapters build-check browser browser-deps benchmark figures ledger clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## book: create .venv, install, build the HTML (solutions collapsed) and say where it is
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . $(BUILD_FLAGS)
+	@echo
+	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
+
+## book-student: the same book with every solution removed from the HTML
+book-student: $(STAMP)
+	$(PY) tools/build_student.py
+	@echo "Student book built: open file://$(CURDIR)/_build/student/_build/html/index.html"
+
+## test: everything CI checks (lint, unit tests, book build with -W, browser check)
+test: $(STAMP) lint unit book browser
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+unit: $(STAMP)
+	$(PY) -m pytest -m "not browser" -q
+
+browser-deps: $(STAMP)
+	bash tools/browser/install.sh
+
+browser: browser-deps
+	$(PY) -m pytest -m browser -q tests/test_browser.py
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/bench_evolve.py
+
+figures: $(STAMP)
+	$(PY) -m nrqb figures --outdir _build/figures
+
+ledger: $(STAMP)
+	$(PY) -m nrqb ledger
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,50 @@
+"""nrqb: the nonreciprocal quantum battery of Lin, Ye, Li, Su and Wu, reproduced and extended.
+
+Exact, vectorised numerics for the effective charger--battery model (paper Eqs. 2--15)
+and the full three-mode model with the bad cavity (paper Eq. 1).
+
+Examples
+--------
+>>> import numpy as np, nrqb
+>>> p = nrqb.paper_params()                      # the paper's Fig. 2 parameters
+>>> tr = nrqb.evolve(p, np.linspace(0, 400, 5))  # times in units of 1/omega
+>>> ss = nrqb.steady_state(p)
+>>> bool(abs(tr.E_B[-1] - ss.E_B) < 1)
+True
+"""
+
+from .dynamics import SteadyState, Trajectory, evolve, steady_state
+from .exceptional import at_exceptional_point, eigenvalues, exceptional_coupling, exceptional_couplings
+from .params import PAPER_VALUES, Params, paper_params
+from .three_mode import (
+    ThreeModeParams,
+    ThreeModeTrajectory,
+    eliminate,
+    evolve_three_mode,
+    gamma_conventions,
+    steady_state_three_mode,
+    three_mode_from_effective,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PAPER_VALUES",
+    "Params",
+    "paper_params",
+    "Trajectory",
+    "SteadyState",
+    "evolve",
+    "steady_state",
+    "eigenvalues",
+    "exceptional_coupling",
+    "exceptional_couplings",
+    "at_exceptional_point",
+    "ThreeModeParams",
+    "ThreeModeTrajectory",
+    "evolve_three_mode",
+    "steady_state_three_mode",
+    "eliminate",
+    "three_mode_from_effective",
+    "gamma_conventions",
+]

@@ -1,0 +1,307 @@
+"""Parameters of the effective charger--battery model, with validation and broadcasting.
+
+Units: frequencies and rates are in units of the bare mode frequency ``omega``
+(the paper sets :math:`\\hbar = 1` and quotes everything "in units of omega"),
+times are in units of ``1/omega``.
+
+The effective model (paper Eqs. 2, 3 and 5 with :math:`\\Delta_c = 0`) is the
+Lindblad equation with Hamiltonian
+
+.. math::
+
+    H = \\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b
+        + J a^\\dagger b + J^* b^\\dagger a + \\varepsilon (a + a^\\dagger)
+
+and dissipators :math:`\\kappa_a D[a] + \\kappa_b D[b] + \\Gamma D[a + e^{-i\\phi} b]`,
+each bath optionally thermal with mean occupation ``n_th_a``, ``n_th_b``, ``n_th_c``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["Params", "paper_params", "check_times", "PAPER_VALUES"]
+
+#: The parameter set of the paper's Fig. 2 (Sec. 3.1), in units of omega.
+PAPER_VALUES: dict[str, float] = {
+    "Gamma": 0.04,
+    "kappa_a": 0.003,
+    "kappa_b": 0.003,
+    "epsilon": 0.1,
+    "phi": math.pi / 2,
+    "Delta_a": 0.0,
+    "Delta_b": 0.0,
+    "omega": 1.0,
+}
+
+# field name -> (kind, description used in error messages)
+_RULES: dict[str, tuple[str, str]] = {
+    "Gamma": ("rate", "collective (reservoir-mediated) damping rate, in units of omega"),
+    "kappa_a": ("rate", "charger's local damping rate, in units of omega"),
+    "kappa_b": ("rate", "battery's local damping rate, in units of omega"),
+    "epsilon": ("real", "drive amplitude on the charger, in units of omega"),
+    "phi": ("real", "phase of the dissipative coupling, in radians"),
+    "J": ("complex", "coherent charger-battery coupling, in units of omega"),
+    "Delta_a": ("real", "charger detuning from the drive, in units of omega"),
+    "Delta_b": ("real", "battery detuning from the drive, in units of omega"),
+    "omega": ("positive", "bare mode frequency (energy unit)"),
+    "n_th_a": ("rate", "thermal occupation of the charger's bath"),
+    "n_th_b": ("rate", "thermal occupation of the battery's bath"),
+    "n_th_c": ("rate", "thermal occupation of the shared reservoir's bath"),
+}
+
+
+def _describe_bad(value: NDArray, mask: NDArray) -> str:
+    """Return a short description of the first offending entry."""
+    if value.ndim == 0:
+        return repr(value.item())
+    index = tuple(int(i) for i in np.argwhere(mask)[0])
+    return f"{value[index].item()!r} at index {index} (array of shape {value.shape})"
+
+
+def validate_field(owner: str, name: str, value: Any, kind: str, what: str) -> Any:
+    """Validate and normalise one parameter.
+
+    Returns a Python scalar (``float``, or ``complex`` for a complex coupling) for
+    scalar input and a read-only ``numpy`` array otherwise.
+
+    Raises
+    ------
+    ValueError
+        If the value is not finite, or outside the range allowed for ``kind``.
+    """
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{owner}.{name} ({what}) must be a number or an array of numbers; got {value!r}") from exc
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise ValueError(f"{owner}.{name} ({what}) must be a number or an array of numbers; got {value!r}")
+    if np.iscomplexobj(arr):
+        if kind != "complex":
+            if np.any(arr.imag != 0):
+                raise ValueError(f"{owner}.{name} ({what}) must be real; got {_describe_bad(arr, arr.imag != 0)}")
+            arr = arr.real
+    else:
+        arr = arr.astype(float)
+    bad = ~np.isfinite(arr)
+    if np.any(bad):
+        raise ValueError(f"{owner}.{name} ({what}) must be finite; got {_describe_bad(arr, bad)}")
+    if kind == "rate":
+        bad = arr < 0
+        if np.any(bad):
+            raise ValueError(
+                f"{owner}.{name} ({what}) must be >= 0 (valid range [0, inf)); got {_describe_bad(arr, bad)}"
+            )
+    elif kind == "positive":
+        bad = arr <= 0
+        if np.any(bad):
+            raise ValueError(
+                f"{owner}.{name} ({what}) must be > 0 (valid range (0, inf)); got {_describe_bad(arr, bad)}"
+            )
+    if arr.ndim == 0:
+        scalar = arr.item()
+        if isinstance(scalar, complex) and scalar.imag == 0 and kind == "complex":
+            return float(scalar.real)
+        return scalar
+    arr = np.array(arr, copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def broadcast_shape_of(owner: str, values: dict[str, Any]) -> tuple[int, ...]:
+    """Broadcast shape of all fields; a ValueError names the fields that clash."""
+    shapes = {name: np.shape(v) for name, v in values.items()}
+    try:
+        return np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        non_scalar = {k: s for k, s in shapes.items() if s}
+        raise ValueError(
+            f"{owner} fields do not broadcast together under numpy's rules: {non_scalar}. "
+            "Give arrays compatible shapes, e.g. kappa_b=r[:, None] with a time axis t[None, :]."
+        ) from None
+
+
+def check_times(t: ArrayLike) -> NDArray[np.float64]:
+    """Validate a time array (units of ``1/omega``): finite, real and ``>= 0``.
+
+    Raises
+    ------
+    ValueError
+        If any time is negative, NaN or infinite.
+    """
+    arr = np.asarray(t)
+    if np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"t (time in units of 1/omega) must be real numbers; got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if np.any(bad):
+        raise ValueError(
+            f"t (time in units of 1/omega) must be finite and >= 0 (valid range [0, inf)); "
+            f"got {_describe_bad(arr, bad)}"
+        )
+    return arr
+
+
+def _eq_fields(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return NotImplemented
+    return all(
+        np.shape(getattr(a, f.name)) == np.shape(getattr(b, f.name))
+        and np.array_equal(getattr(a, f.name), getattr(b, f.name))
+        for f in dataclasses.fields(a)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Params:
+    """Parameters of the effective two-mode (charger ``a``, battery ``b``) model.
+
+    Every field may be a scalar or a numpy array; all fields broadcast together by
+    numpy's rules (see :attr:`shape`), and so do the times given to
+    :func:`nrqb.evolve`. All frequencies and rates are in units of ``omega``.
+
+    Parameters
+    ----------
+    Gamma : float or array
+        Collective damping rate :math:`\\Gamma \\ge 0` of the dissipator
+        :math:`\\Gamma D[a + e^{-i\\phi} b]` produced by the bad cavity (paper Eq. 5).
+        This is the *Lindblad* rate: the charger's amplitude decays at
+        :math:`(\\Gamma + \\kappa_a)/2`. For the bad cavity of paper Eq. (1),
+        :math:`\\Gamma = g^2 \\gamma_m / (\\Delta_c^2 + \\gamma_m^2/4)`; see :func:`nrqb.eliminate`.
+    kappa_a, kappa_b : float or array
+        Local damping rates :math:`\\kappa_a, \\kappa_b \\ge 0` of charger and battery.
+    epsilon : float or array
+        Amplitude of the coherent drive :math:`\\varepsilon (a + a^\\dagger)` on the charger.
+    phi : float or array
+        Phase :math:`\\phi` (radians) between the coherent and dissipative couplings.
+    J : float, complex or array
+        Coherent coupling :math:`J a^\\dagger b + J^* b^\\dagger a`. Real in the paper; a complex
+        value is the paper's :math:`J_-` when the bad cavity is detuned (:math:`G \\neq 0`).
+    Delta_a, Delta_b : float or array, default 0
+        Detunings :math:`\\Delta'_a, \\Delta'_b` of charger and battery from the drive
+        (the Lamb-shifted detunings of paper Eq. 2). The paper's :math:`\\Delta = \\Delta'_b - \\Delta'_a`.
+    omega : float or array, default 1
+        Bare frequency of charger and battery; energies are :math:`E = \\omega \\langle n \\rangle`.
+    n_th_a, n_th_b, n_th_c : float or array, default 0
+        Mean thermal occupations of the charger's, the battery's and the shared
+        reservoir's baths (zero temperature in the paper).
+
+    Notes
+    -----
+    ``Params`` is frozen; use :meth:`replace` to change fields. Invalid values raise
+    ``ValueError`` naming the field and its valid range; unknown field names raise
+    ``TypeError``.
+
+    Examples
+    --------
+    >>> import numpy as np, nrqb
+    >>> p = nrqb.paper_params(kappa_b=0.003 * np.logspace(-2, 3, 5))
+    >>> p.shape
+    (5,)
+    """
+
+    Gamma: Any
+    kappa_a: Any
+    kappa_b: Any
+    epsilon: Any
+    phi: Any
+    J: Any
+    Delta_a: Any = 0.0
+    Delta_b: Any = 0.0
+    omega: Any = 1.0
+    n_th_a: Any = 0.0
+    n_th_b: Any = 0.0
+    n_th_c: Any = 0.0
+    shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        values = {}
+        for name, (kind, what) in _RULES.items():
+            value = validate_field("Params", name, getattr(self, name), kind, what)
+            object.__setattr__(self, name, value)
+            values[name] = value
+        object.__setattr__(self, "shape", broadcast_shape_of("Params", values))
+
+    __eq__ = _eq_fields
+    __hash__ = None  # type: ignore[assignment]
+
+    def replace(self, **changes: Any) -> Params:
+        """Return a copy with some fields changed (validated again).
+
+        Raises
+        ------
+        TypeError
+            For a name that is not a field of :class:`Params`.
+        """
+        unknown = set(changes) - set(_RULES)
+        if unknown:
+            raise TypeError(f"Params has no field(s) {sorted(unknown)}; valid fields are {sorted(_RULES)}")
+        return dataclasses.replace(self, **changes)
+
+    # Derived quantities of the paper, as read-only properties.
+    @property
+    def Lambda_a(self) -> Any:
+        """Charger's total decay rate :math:`\\Lambda_a = \\Gamma + \\kappa_a` (paper Eq. 5)."""
+        return self.Gamma + self.kappa_a
+
+    @property
+    def Lambda_b(self) -> Any:
+        """Battery's total decay rate :math:`\\Lambda_b = \\Gamma + \\kappa_b` (paper Eq. 5)."""
+        return self.Gamma + self.kappa_b
+
+    @property
+    def Delta(self) -> Any:
+        """The paper's detuning :math:`\\Delta = \\Delta'_b - \\Delta'_a`."""
+        return self.Delta_b - self.Delta_a
+
+    @property
+    def r(self) -> Any:
+        """Damping ratio :math:`r = \\kappa_b/\\kappa_a` (paper Sec. 3.2); ``inf`` when kappa_a is 0."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.divide(self.kappa_b, self.kappa_a)
+
+    @property
+    def is_thermal(self) -> bool:
+        """True when any bath has a nonzero thermal occupation."""
+        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))
+
+
+def paper_params(**overrides: Any) -> Params:
+    """The paper's Fig. 2 parameter set, with optional overrides.
+
+    Gamma = 0.04, kappa_a = kappa_b = 0.003, epsilon = 0.1, phi = pi/2,
+    Delta_a = Delta_b = 0, omega = 1 (all in units of omega) and, when ``J`` is not
+    given, the nonreciprocal coupling ``J = Gamma/2`` (with the possibly overridden Gamma).
+
+    Parameters
+    ----------
+    **overrides
+        Any :class:`Params` field (scalars or broadcastable arrays).
+
+    Returns
+    -------
+    Params
+
+    Examples
+    --------
+    >>> import nrqb
+    >>> nrqb.paper_params().J
+    0.02
+    >>> nrqb.paper_params(Gamma=0.1).J
+    0.05
+    """
+    unknown = set(overrides) - set(_RULES)
+    if unknown:
+        raise TypeError(f"Params has no field(s) {sorted(unknown)}; valid fields are {sorted(_RULES)}")
+    values: dict[str, Any] = dict(PAPER_VALUES)
+    values.update(overrides)
+    if "J" not in overrides:
+        gamma = validate_field("Params", "Gamma", values["Gamma"], *_RULES["Gamma"])
+        values["J"] = gamma / 2
+    return Params(**values)

@@ -1,0 +1,391 @@
+"""The full three-mode model of paper Eq. (1) and the adiabatic elimination of the bad cavity.
+
+Modes: charger ``a``, battery ``b``, bad cavity ``c``. The Hamiltonian (rotating frame
+of the drive) is
+
+.. math::
+
+    H = \\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b + \\Delta_c c^\\dagger c
+        + g_a (e^{i\\phi} a c^\\dagger + e^{-i\\phi} a^\\dagger c) + g_b (b c^\\dagger + b^\\dagger c)
+        + J (a^\\dagger b + b^\\dagger a) + \\varepsilon (a + a^\\dagger),
+
+and the bad cavity decays at the energy rate :math:`\\gamma_m` (the paper's
+:math:`-i\\gamma_m/2\\, c^\\dagger c`, i.e. a Lindblad term :math:`\\gamma_m D[c]`), the charger and
+battery at :math:`\\kappa_a, \\kappa_b`. The linear 3x3 problem is solved exactly with a
+matrix exponential; no adiabatic approximation is made.
+
+Eliminating :math:`c` (:math:`\\dot c \\approx 0`) gives :func:`eliminate`. The Lindblad rate of the
+collective dissipator :math:`\\Gamma D[a + e^{-i\\phi}b]` comes out as
+
+.. math:: \\Gamma = \\frac{2 g_a g_b \\gamma}{\\Delta_c^2 + \\gamma^2} = \\frac{4 g_a g_b}{\\gamma_m}\\ (\\Delta_c = 0),\\qquad \\gamma = \\gamma_m/2,
+
+twice the paper's Sec. 2 expression (which is the amplitude rate that multiplies
+:math:`-i a^\\dagger a` in :math:`H_{eff}`) and four times its Sec. 5 expression
+:math:`g^2/\\gamma_m`. The tests and the chapter "Eliminating the bad cavity" confirm
+this against the three-mode dynamics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .linear import expm_batched, lyapunov_steady, lyapunov_transient
+from .observables import efficiency
+from .params import Params, _eq_fields, broadcast_shape_of, check_times, validate_field
+
+__all__ = [
+    "ThreeModeParams",
+    "ThreeModeTrajectory",
+    "evolve_three_mode",
+    "steady_state_three_mode",
+    "eliminate",
+    "three_mode_from_effective",
+    "gamma_conventions",
+]
+
+_RULES: dict[str, tuple[str, str]] = {
+    "g_a": ("real", "charger-reservoir coupling, in units of omega"),
+    "g_b": ("real", "battery-reservoir coupling, in units of omega"),
+    "gamma_m": ("rate", "bad cavity's energy decay rate, in units of omega"),
+    "Delta_c": ("real", "bad cavity's detuning from the drive, in units of omega"),
+    "kappa_a": ("rate", "charger's local damping rate, in units of omega"),
+    "kappa_b": ("rate", "battery's local damping rate, in units of omega"),
+    "epsilon": ("real", "drive amplitude on the charger, in units of omega"),
+    "phi": ("real", "phase of the charger-reservoir coupling, in radians"),
+    "J": ("real", "direct coherent charger-battery coupling, in units of omega"),
+    "Delta_a": ("real", "charger detuning from the drive, in units of omega"),
+    "Delta_b": ("real", "battery detuning from the drive, in units of omega"),
+    "omega": ("positive", "bare mode frequency (energy unit)"),
+    "n_th_a": ("rate", "thermal occupation of the charger's bath"),
+    "n_th_b": ("rate", "thermal occupation of the battery's bath"),
+    "n_th_c": ("rate", "thermal occupation of the bad cavity's bath"),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ThreeModeParams:
+    """Parameters of the three-mode model, paper Eq. (1); units of ``omega``, broadcastable.
+
+    Parameters
+    ----------
+    g_a, g_b : float or array
+        Couplings of charger and battery to the bad cavity (:math:`g_a e^{\\pm i\\phi}`, :math:`g_b`).
+    gamma_m : float or array
+        Energy decay rate :math:`\\gamma_m \\ge 0` of the bad cavity.
+    Delta_c : float or array
+        Bad-cavity detuning :math:`\\Delta_c` from the drive.
+    kappa_a, kappa_b, epsilon, phi, J, Delta_a, Delta_b, omega, n_th_a, n_th_b
+        As in :class:`nrqb.Params` (here ``Delta_a, Delta_b`` are the bare detunings).
+    n_th_c : float or array, default 0
+        Thermal occupation of the bad cavity's bath.
+    """
+
+    g_a: Any
+    g_b: Any
+    gamma_m: Any
+    Delta_c: Any
+    kappa_a: Any
+    kappa_b: Any
+    epsilon: Any
+    phi: Any
+    J: Any
+    Delta_a: Any = 0.0
+    Delta_b: Any = 0.0
+    omega: Any = 1.0
+    n_th_a: Any = 0.0
+    n_th_b: Any = 0.0
+    n_th_c: Any = 0.0
+    shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        values = {}
+        for name, (kind, what) in _RULES.items():
+            value = validate_field("ThreeModeParams", name, getattr(self, name), kind, what)
+            object.__setattr__(self, name, value)
+            values[name] = value
+        object.__setattr__(self, "shape", broadcast_shape_of("ThreeModeParams", values))
+
+    __eq__ = _eq_fields
+    __hash__ = None  # type: ignore[assignment]
+
+    def replace(self, **changes: Any) -> ThreeModeParams:
+        """Return a copy with some fields changed (validated again)."""
+        unknown = set(changes) - set(_RULES)
+        if unknown:
+            raise TypeError(f"ThreeModeParams has no field(s) {sorted(unknown)}; valid fields are {sorted(_RULES)}")
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def is_thermal(self) -> bool:
+        """True when any bath has a nonzero thermal occupation."""
+        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))
+
+    @property
+    def adiabaticity(self) -> NDArray | float:
+        """:math:`\\max(g_a, g_b)/|\\Delta_c - i\\gamma_m/2|`: small when elimination is valid."""
+        return np.maximum(np.abs(self.g_a), np.abs(self.g_b)) / np.abs(self.Delta_c - 0.5j * self.gamma_m)
+
+
+@dataclass(frozen=True, eq=False)
+class ThreeModeTrajectory:
+    """Result of :func:`evolve_three_mode`; arrays of the broadcast shape of ``p.shape`` and ``t``.
+
+    Attributes
+    ----------
+    t, alpha, beta, c : amplitudes :math:`\\langle a\\rangle, \\langle b\\rangle, \\langle c\\rangle`
+    n_a, n_b, n_c : occupations
+    E_A, E_B, E_C : energies :math:`\\omega\\langle n\\rangle` (all modes measured in units of omega)
+    eta : :math:`E_B/(E_A+E_B)`
+    P : :math:`dE_B/dt`, exact
+    """
+
+    t: NDArray
+    alpha: NDArray
+    beta: NDArray
+    c: NDArray
+    n_a: NDArray
+    n_b: NDArray
+    n_c: NDArray
+    E_A: NDArray
+    E_B: NDArray
+    E_C: NDArray
+    eta: NDArray
+    P: NDArray
+    params: ThreeModeParams
+
+
+def drift_matrix_three_mode(p: ThreeModeParams) -> tuple[NDArray, NDArray, NDArray]:
+    """Drift matrix, drive vector and noise matrix of :math:`(\\langle a\\rangle, \\langle b\\rangle, \\langle c\\rangle)`."""
+    shape = p.shape
+    phase = np.exp(1j * np.asarray(p.phi))
+    M = np.zeros((*shape, 3, 3), dtype=complex)
+    M[..., 0, 0] = -1j * p.Delta_a - 0.5 * p.kappa_a
+    M[..., 1, 1] = -1j * p.Delta_b - 0.5 * p.kappa_b
+    M[..., 2, 2] = -1j * p.Delta_c - 0.5 * p.gamma_m
+    M[..., 0, 1] = M[..., 1, 0] = -1j * np.asarray(p.J)
+    M[..., 0, 2] = -1j * p.g_a / phase
+    M[..., 2, 0] = -1j * p.g_a * phase
+    M[..., 1, 2] = M[..., 2, 1] = -1j * np.asarray(p.g_b)
+    f = np.zeros((*shape, 3), dtype=complex)
+    f[..., 0] = -1j * np.asarray(p.epsilon)
+    D = np.zeros((*shape, 3, 3), dtype=complex)
+    D[..., 0, 0] = p.kappa_a * p.n_th_a
+    D[..., 1, 1] = p.kappa_b * p.n_th_b
+    D[..., 2, 2] = p.gamma_m * p.n_th_c
+    return M, f, D
+
+
+def evolve_three_mode(p: ThreeModeParams, t: ArrayLike) -> ThreeModeTrajectory:
+    """Charge from the vacuum with the full three-mode model (no elimination).
+
+    Parameters
+    ----------
+    p : ThreeModeParams
+    t : array_like
+        Times :math:`\\ge 0` in units of ``1/omega``; broadcast with ``p``'s fields.
+
+    Returns
+    -------
+    ThreeModeTrajectory
+
+    Notes
+    -----
+    The amplitudes come from the exponential of the augmented 4x4 matrix
+    :math:`\\begin{pmatrix} M & f\\\\ 0 & 0\\end{pmatrix} t`, whose last column holds
+    :math:`x(t) = \\int_0^t e^{Ms} f\\, ds`; this needs no inverse of :math:`M`.
+    Thermal fluctuations use :math:`N(t) = N_{ss} - \\bar E N_{ss} E^T`.
+    """
+    times = check_times(t)
+    M, f, D = drift_matrix_three_mode(p)
+    shape = np.broadcast_shapes(p.shape, times.shape)
+    aug = np.zeros((*p.shape, 4, 4), dtype=complex)
+    aug[..., :3, :3] = M
+    aug[..., :3, 3] = f
+    E_aug = expm_batched(np.broadcast_to(aug, (*shape, 4, 4)), np.broadcast_to(times, shape))
+    x = E_aug[..., :3, 3]
+    E = E_aug[..., :3, :3]
+    x_dot = np.einsum("...ij,...j->...i", E, np.broadcast_to(f, (*shape, 3)))
+    if p.is_thermal:
+        N_ss = lyapunov_steady(M, D)
+        N_t = lyapunov_transient(N_ss, E)
+        N_dot = M.conj() @ N_t + N_t @ np.swapaxes(M, -1, -2) + D
+        fluct = np.stack([N_t[..., i, i].real for i in range(3)], axis=-1)
+        n_b_dot = N_dot[..., 1, 1].real
+    else:
+        fluct = np.zeros((*shape, 3))
+        n_b_dot = 0.0
+    n = np.abs(x) ** 2 + fluct
+    omega = np.broadcast_to(p.omega, shape)
+    E_A, E_B, E_C = (omega * n[..., i] for i in range(3))
+    P = omega * (2 * (np.conj(x[..., 1]) * x_dot[..., 1]).real + n_b_dot)
+    return ThreeModeTrajectory(
+        t=np.broadcast_to(times, shape),
+        alpha=x[..., 0],
+        beta=x[..., 1],
+        c=x[..., 2],
+        n_a=n[..., 0],
+        n_b=n[..., 1],
+        n_c=n[..., 2],
+        E_A=E_A,
+        E_B=E_B,
+        E_C=E_C,
+        eta=efficiency(E_A, E_B),
+        P=P,
+        params=p,
+    )
+
+
+def steady_state_three_mode(p: ThreeModeParams) -> ThreeModeTrajectory:
+    """The :math:`t\\to\\infty` limit of :func:`evolve_three_mode` (``t = inf``, ``P = 0``)."""
+    M, f, D = drift_matrix_three_mode(p)
+    x = -np.linalg.solve(M, f[..., None])[..., 0]
+    if p.is_thermal:
+        N_ss = lyapunov_steady(M, D)
+        fluct = np.stack([N_ss[..., i, i].real for i in range(3)], axis=-1)
+    else:
+        fluct = np.zeros((*p.shape, 3))
+    n = np.abs(x) ** 2 + fluct
+    omega = np.broadcast_to(p.omega, p.shape)
+    E_A, E_B, E_C = (omega * n[..., i] for i in range(3))
+    return ThreeModeTrajectory(
+        t=np.full(p.shape, np.inf),
+        alpha=x[..., 0],
+        beta=x[..., 1],
+        c=x[..., 2],
+        n_a=n[..., 0],
+        n_b=n[..., 1],
+        n_c=n[..., 2],
+        E_A=E_A,
+        E_B=E_B,
+        E_C=E_C,
+        eta=efficiency(E_A, E_B),
+        P=np.zeros(p.shape),
+        params=p,
+    )
+
+
+def gamma_conventions(g: ArrayLike, gamma_m: ArrayLike, Delta_c: ArrayLike = 0.0) -> dict[str, NDArray | float]:
+    """The collective rate Gamma by the three formulas in play, for :math:`g_a = g_b = g`.
+
+    Returns
+    -------
+    dict
+        ``"lindblad"``: :math:`2g^2\\gamma/(\\Delta_c^2+\\gamma^2)`, :math:`\\gamma = \\gamma_m/2` (what
+        :func:`eliminate` returns and the three-mode model confirms);
+        ``"paper_sec2"``: :math:`g^2\\gamma/(\\Delta_c^2+\\gamma^2)` (paper Eq. 2 text);
+        ``"paper_sec5"``: :math:`g^2/\\gamma_m` (paper Sec. 5).
+    """
+    g = np.asarray(g, dtype=float)
+    gamma = 0.5 * np.asarray(gamma_m, dtype=float)
+    den = np.asarray(Delta_c, dtype=float) ** 2 + gamma**2
+    return {
+        "lindblad": 2 * g**2 * gamma / den,
+        "paper_sec2": g**2 * gamma / den,
+        "paper_sec5": g**2 / np.asarray(gamma_m, dtype=float),
+    }
+
+
+def eliminate(p: ThreeModeParams) -> Params:
+    """Adiabatically eliminate the bad cavity: the effective :class:`nrqb.Params` (paper Eq. 2).
+
+    Setting :math:`\\dot c = 0` in the three-mode equations gives
+    :math:`c \\approx -(g_a e^{i\\phi} a + g_b b)/(\\Delta_c - i\\gamma)`, :math:`\\gamma = \\gamma_m/2`, and
+
+    * Lamb shifts :math:`\\Delta'_{a,b} = \\Delta_{a,b} - g_{a,b}^2 \\Delta_c/(\\Delta_c^2 + \\gamma^2)`,
+    * coherent coupling :math:`J_- = J - G e^{-i\\phi}`, :math:`G = g_a g_b \\Delta_c/(\\Delta_c^2+\\gamma^2)`,
+      (complex in general; real when :math:`\\Delta_c = 0`),
+    * collective Lindblad rate :math:`\\Gamma = 2 g_a g_b\\gamma/(\\Delta_c^2+\\gamma^2)`,
+      twice the paper's Sec. 2 :math:`\\Gamma` (see :func:`gamma_conventions`),
+    * the reservoir's thermal occupation ``n_th_c`` carried over.
+
+    Parameters
+    ----------
+    p : ThreeModeParams
+        Needs :math:`g_a = g_b` (paper Eq. 5 assumes it): with :math:`g_a \\ne g_b` the reservoir's
+        dissipator :math:`D[g_a a + g_b e^{-i\\phi} b]` is not of the form of :class:`nrqb.Params`.
+
+    Returns
+    -------
+    Params
+
+    Raises
+    ------
+    ValueError
+        If ``g_a != g_b`` or ``gamma_m == 0`` with ``Delta_c == 0`` (no reservoir to eliminate).
+    """
+    if not np.allclose(p.g_a, p.g_b, rtol=1e-12, atol=0):
+        raise ValueError(
+            "eliminate: the effective model nrqb.Params has one collective rate Gamma, which needs "
+            f"g_a == g_b; got g_a={p.g_a!r}, g_b={p.g_b!r}. Use evolve_three_mode for unequal couplings."
+        )
+    gamma = 0.5 * np.asarray(p.gamma_m)
+    den = np.asarray(p.Delta_c) ** 2 + gamma**2
+    if np.any(den == 0):
+        raise ValueError("eliminate: gamma_m and Delta_c are both 0 for some entries (no reservoir to eliminate)")
+    G = p.g_a * p.g_b * p.Delta_c / den
+    J_minus = p.J - G * np.exp(-1j * np.asarray(p.phi))
+    if np.all(np.imag(J_minus) == 0):
+        J_minus = np.real(J_minus)
+    return Params(
+        Gamma=2 * p.g_a * p.g_b * gamma / den,
+        kappa_a=p.kappa_a,
+        kappa_b=p.kappa_b,
+        epsilon=p.epsilon,
+        phi=p.phi,
+        J=J_minus,
+        Delta_a=p.Delta_a - p.g_a**2 * p.Delta_c / den,
+        Delta_b=p.Delta_b - p.g_b**2 * p.Delta_c / den,
+        omega=p.omega,
+        n_th_a=p.n_th_a,
+        n_th_b=p.n_th_b,
+        n_th_c=p.n_th_c,
+    )
+
+
+def three_mode_from_effective(p: Params, gamma_m: ArrayLike, Delta_c: ArrayLike = 0.0) -> ThreeModeParams:
+    """A three-mode model whose elimination gives ``p`` (resonant reservoir, :math:`g_a = g_b`).
+
+    Inverts :func:`eliminate` for :math:`\\Delta_c = 0`: :math:`g = \\sqrt{\\Gamma\\gamma_m}/2`.
+    For :math:`\\Delta_c \\ne 0` it uses :math:`g^2 = \\Gamma(\\Delta_c^2+\\gamma^2)/(2\\gamma)` and compensates
+    the Lamb shifts and :math:`G`, so the effective parameters match ``p`` exactly.
+
+    Raises
+    ------
+    ValueError
+        If ``p.J`` is complex with :math:`\\Delta_c = 0` (the three-mode ``J`` is real).
+    """
+    gamma_m = validate_field("three_mode_from_effective", "gamma_m", gamma_m, *_RULES["gamma_m"])
+    Delta_c = validate_field("three_mode_from_effective", "Delta_c", Delta_c, *_RULES["Delta_c"])
+    gamma = 0.5 * np.asarray(gamma_m)
+    den = np.asarray(Delta_c) ** 2 + gamma**2
+    g = np.sqrt(p.Gamma * den / (2 * gamma))
+    G = g**2 * Delta_c / den
+    J_bare = np.asarray(p.J) + G * np.exp(-1j * np.asarray(p.phi))
+    if np.any(np.abs(np.imag(J_bare)) > 1e-12 * (np.abs(J_bare) + 1e-300)):
+        raise ValueError(
+            "three_mode_from_effective: the effective coupling J - G e^{-i phi} needs a complex bare J "
+            "for these parameters; the three-mode model's J is real"
+        )
+    shift = g**2 * Delta_c / den
+    return ThreeModeParams(
+        g_a=g,
+        g_b=g,
+        gamma_m=gamma_m,
+        Delta_c=Delta_c,
+        kappa_a=p.kappa_a,
+        kappa_b=p.kappa_b,
+        epsilon=p.epsilon,
+        phi=p.phi,
+        J=np.real(J_bare),
+        Delta_a=p.Delta_a + shift,
+        Delta_b=p.Delta_b + shift,
+        omega=p.omega,
+        n_th_a=p.n_th_a,
+        n_th_b=p.n_th_b,
+        n_th_c=p.n_th_c,
+    )
