@@ -18,7 +18,7 @@ import numpy as np
 
 from .params import PAPER_VALUES
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 
 def _add_param_options(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,7 @@ from .linear import exp_coefficients_2x2, lyapunov_steady, lyapunov_transient, s
 from .observables import efficiency, gaussian_ergotropy
 from .params import Params, check_times
 
-__all__ = ["Trajectory", "SteadyState", "evolve", "steady_state"]
+__all__ = ["SteadyState", "Trajectory", "evolve", "steady_state"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,16 +109,23 @@ def _require_stable(M: NDArray, what: str) -> None:
         )
 
 
-def _energies(p: Params, alpha: NDArray, beta: NDArray, n_a_fl: NDArray, n_b_fl: NDArray) -> tuple:
-    """Occupations, energies, efficiency, ergotropy and ergotropic efficiency."""
-    n_a = np.abs(alpha) ** 2 + n_a_fl
-    n_b = np.abs(beta) ** 2 + n_b_fl
+def _energies(p: Params, alpha: NDArray, beta: NDArray, n_a_fl: NDArray | None, n_b_fl: NDArray | None) -> tuple:
+    """Occupations, energies, efficiency, ergotropy and ergotropic efficiency (``None``: zero temperature)."""
+    n_a = alpha.real**2 + alpha.imag**2
+    n_b = beta.real**2 + beta.imag**2
+    if n_a_fl is not None:
+        n_a = n_a + n_a_fl
+        n_b = n_b + n_b_fl
     E_A = p.omega * n_a
     E_B = p.omega * n_b
+    eta = efficiency(E_A, E_B)
+    if n_b_fl is None:
+        # A coherent state: all of its energy is extractable.
+        return n_a, n_b, E_A, E_B, eta, E_B, eta
     erg = gaussian_ergotropy(beta, n_b_fl, 0.0, p.omega)
     total = E_A + E_B
     eta_erg = np.divide(erg, total, out=np.zeros(np.broadcast(total, erg).shape), where=total > 0)
-    return n_a, n_b, E_A, E_B, efficiency(E_A, E_B), erg, eta_erg
+    return n_a, n_b, E_A, E_B, eta, erg, eta_erg
 
 
 def evolve(p: Params, t: ArrayLike) -> Trajectory:
@@ -161,16 +168,23 @@ def evolve(p: Params, t: ArrayLike) -> Trajectory:
     f = drive_vector(p)
     _require_invertible(M, "evolve")
     x_ss = -solve_2x2(M, f)
-    _, c0m1, c1, N = exp_coefficients_2x2(M, times)
+    c0, c0m1, c1, N = exp_coefficients_2x2(M, times)
     shape = c1.shape
-    x_ss_b = np.broadcast_to(x_ss, (*shape, 2))
+    # x(t) = (I - e^{Mt}) x_ss and x'(t) = e^{Mt} f, written per component to avoid 2x2 temporaries.
     N_x = np.einsum("...ij,...j->...i", N, x_ss)
-    x = -(c0m1[..., None] * x_ss_b + c1[..., None] * N_x)
-    E = c0m1[..., None, None] * np.eye(2) + np.eye(2) + c1[..., None, None] * N
-    x_dot = np.einsum("...ij,...j->...i", E, np.broadcast_to(f, (*shape, 2)))
-    alpha, beta = x[..., 0], x[..., 1]
+    N_f = np.einsum("...ij,...j->...i", N, f)
+    alpha = np.multiply(c0m1, x_ss[..., 0], out=np.empty(shape, complex))
+    alpha += c1 * N_x[..., 0]
+    np.negative(alpha, out=alpha)
+    beta = np.multiply(c0m1, x_ss[..., 1], out=np.empty(shape, complex))
+    beta += c1 * N_x[..., 1]
+    np.negative(beta, out=beta)
+    beta_dot = np.multiply(c1, N_f[..., 1], out=np.empty(shape, complex))
+    if np.any(f[..., 1]):
+        beta_dot += c0 * f[..., 1]
     omega = np.broadcast_to(p.omega, shape)
     if p.is_thermal:
+        E = c0[..., None, None] * np.eye(2) + c1[..., None, None] * N
         D = noise_matrix(p)
         N_ss = lyapunov_steady(M, D)
         N_t = lyapunov_transient(N_ss, E)
@@ -178,9 +192,10 @@ def evolve(p: Params, t: ArrayLike) -> Trajectory:
         n_a_fl, n_b_fl = N_t[..., 0, 0].real, N_t[..., 1, 1].real
         n_b_dot = N_dot[..., 1, 1].real
     else:
-        n_a_fl = n_b_fl = n_b_dot = np.zeros(shape)
+        n_a_fl = n_b_fl = None
+        n_b_dot = 0.0
     n_a, n_b, E_A, E_B, eta, erg, eta_erg = _energies(p, alpha, beta, n_a_fl, n_b_fl)
-    P = omega * (2 * (np.conj(beta) * x_dot[..., 1]).real + n_b_dot)
+    P = omega * (2 * (beta.real * beta_dot.real + beta.imag * beta_dot.imag) + n_b_dot)
     return Trajectory(
         t=np.broadcast_to(times, shape),
         alpha=alpha,
@@ -226,7 +241,7 @@ def steady_state(p: Params) -> SteadyState:
         N_ss = lyapunov_steady(M, noise_matrix(p))
         n_a_fl, n_b_fl = N_ss[..., 0, 0].real, N_ss[..., 1, 1].real
     else:
-        n_a_fl = n_b_fl = np.zeros(p.shape)
+        n_a_fl = n_b_fl = None
     alpha, beta = x_ss[..., 0], x_ss[..., 1]
     n_a, n_b, E_A, E_B, eta, erg, eta_erg = _energies(p, alpha, beta, n_a_fl, n_b_fl)
     return SteadyState(

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from .drift import drift_matrix
 from .params import Params
 
-__all__ = ["eigenvalues", "exceptional_couplings", "exceptional_coupling", "at_exceptional_point"]
+__all__ = ["at_exceptional_point", "eigenvalues", "exceptional_coupling", "exceptional_couplings"]
 
 # A root J of the EP condition counts as real when |Im J| is below this fraction of
 # the rate scale Gamma + |d| (floating-point noise from cos(pi/2) etc. is ~1e-17).

@@ -29,9 +29,9 @@ __all__ = [
     "exp_coefficients_2x2",
     "expm_2x2",
     "expm_batched",
-    "solve_2x2",
     "lyapunov_steady",
     "lyapunov_transient",
+    "solve_2x2",
 ]
 
 # Below this |delta t| the divided difference sinh(z)/z is summed as a series:
@@ -59,22 +59,42 @@ def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDAr
         cancellation (small ``t``), :math:`c_1 = e^{\\mu t}\\sinh(\\delta t)/\\delta`.
     N : complex array, shape (..., 2, 2)
         The traceless part :math:`M - \\mu I`.
+
+    Notes
+    -----
+    Two complex exponentials per point; the series and ``expm1`` branches are evaluated
+    only on the (few) entries that need them, which keeps large parameter grids fast.
     """
     mu = 0.5 * (M[..., 0, 0] + M[..., 1, 1])
     N = M - mu[..., None, None] * np.eye(2)
     delta = np.sqrt(N[..., 0, 0] ** 2 + N[..., 0, 1] * N[..., 1, 0])
-    mu_t = mu * t
-    z = delta * t
-    use_series = np.abs(z) < _SERIES_BELOW
-    plus, minus = mu_t + z, mu_t - z
-    e_plus, e_minus = np.exp(plus), np.exp(minus)
-    c0 = 0.5 * (e_plus + e_minus)
-    c0_minus_1 = 0.5 * (np.expm1(plus) + np.expm1(minus))
-    safe_delta = np.where(use_series, 1.0, delta)
-    with np.errstate(invalid="ignore", over="ignore"):
-        c1_direct = (e_plus - e_minus) / (2 * safe_delta)
-        c1_series = np.exp(mu_t) * t * _sinhc_series(np.where(use_series, z, 0.0))
-    c1 = np.where(use_series, c1_series, c1_direct)
+    t = np.asarray(t, dtype=float)
+    shape = np.broadcast_shapes(mu.shape, t.shape)
+    # Large grids are memory-bound: work in place on five preallocated arrays.
+    mu_t = np.multiply(mu, t, out=np.empty(shape, complex))
+    z = np.multiply(delta, t, out=np.empty(shape, complex))
+    e_plus = np.add(mu_t, z, out=np.empty(shape, complex))
+    e_minus = np.subtract(mu_t, z, out=np.empty(shape, complex))
+    np.exp(e_plus, out=e_plus)
+    np.exp(e_minus, out=e_minus)
+    c1 = np.subtract(e_plus, e_minus, out=np.empty(shape, complex))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        np.divide(c1, 2 * delta, out=c1)
+    c0 = np.add(e_plus, e_minus, out=e_plus)
+    c0 *= 0.5
+    c0_minus_1 = np.subtract(c0, 1.0, out=e_minus)
+    # Special branches, tested with real per-matrix rates times t (cheaper than |complex|):
+    abs_delta = np.abs(delta)
+    # c0 - 1 loses relative accuracy only when both exponents are small (t -> 0) ...
+    near_one = np.broadcast_to((np.abs(mu) + abs_delta) * t < 0.5, shape)
+    if near_one.any():
+        mt, zt = mu_t[near_one], z[near_one]
+        c0_minus_1[near_one] = 0.5 * (np.expm1(mt + zt) + np.expm1(mt - zt))
+    # ... and the divided difference sinh(z)/z is a series near an exceptional point.
+    use_series = np.broadcast_to(abs_delta * t < _SERIES_BELOW, shape)
+    if use_series.any():
+        t_b = np.broadcast_to(t, shape)
+        c1[use_series] = np.exp(mu_t[use_series]) * t_b[use_series] * _sinhc_series(z[use_series])
     return c0, c0_minus_1, c1, N
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Params", "paper_params", "check_times", "PAPER_VALUES"]
+__all__ = ["PAPER_VALUES", "Params", "check_times", "paper_params"]
 
 #: The parameter set of the paper's Fig. 2 (Sec. 3.1), in units of omega.
 PAPER_VALUES: dict[str, float] = {

@@ -41,11 +41,11 @@ from .params import Params, _eq_fields, broadcast_shape_of, check_times, validat
 __all__ = [
     "ThreeModeParams",
     "ThreeModeTrajectory",
-    "evolve_three_mode",
-    "steady_state_three_mode",
     "eliminate",
-    "three_mode_from_effective",
+    "evolve_three_mode",
     "gamma_conventions",
+    "steady_state_three_mode",
+    "three_mode_from_effective",
 ]
 
 _RULES: dict[str, tuple[str, str]] = {

@@ -21,7 +21,9 @@ def execute(path: Path, timeout: int = 240, retries: int = 1) -> float:
     """Execute one chapter in its own directory; return seconds taken. Retries once on a timeout only."""
     for attempt in range(retries + 1):
         nb = jupytext.read(path)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        )
         start = time.perf_counter()
         try:
             client.execute()
