@@ -1,0 +1,350 @@
+"""Headless-Chromium check of the built book (``make browser``; needs ``make browser-deps`` and a built book).
+
+Every page listed in ``_toc.yml`` is loaded from a local HTTP server in Debian's Chromium, driven by Playwright for
+Python, with no internet: requests to the CDNs the pages use are answered from the pinned npm copies in
+``tools/browser/node_modules`` (URL prefixes in ``tools/browser/cdn_map.json``); any other external request fails
+the page. Per page it checks: HTTP 200, no console errors or uncaught exceptions, no failed or unmapped requests,
+MathJax rendered every equation without TeX errors, every ``<img>`` loaded with a non-zero size and has real alt
+text, widget pages show their sliders, notebook pages carry the Binder/Colab/Thebe launch buttons derived from
+``repository.url``, and light and dark screenshots are written to ``_build/screenshots/<page>-{light,dark}.png``.
+
+Environment variables: ``NRQB_BOOK_ROOT`` (book with ``_toc.yml`` and ``_config.yml``; default: the repository),
+``NRQB_HTML_DIR`` (default ``<book root>/_build/html``), ``NRQB_SCREENSHOT_DIR`` (default
+``<repository>/_build/screenshots``), ``NRQB_CHROMIUM`` (default ``/usr/bin/chromium``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import mimetypes
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK_ROOT = Path(os.environ.get("NRQB_BOOK_ROOT", REPO)).resolve()
+HTML_DIR = Path(os.environ.get("NRQB_HTML_DIR", BOOK_ROOT / "_build" / "html")).resolve()
+SHOTS_DIR = Path(os.environ.get("NRQB_SCREENSHOT_DIR", REPO / "_build" / "screenshots")).resolve()
+CHROMIUM = os.environ.get("NRQB_CHROMIUM", "/usr/bin/chromium")
+BROWSER_DIR = REPO / "tools" / "browser"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGE_TIMEOUT_MS = 30_000
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+SLIDER_SELECTOR = ".widget-slider, .jupyter-widget-slider, input[type=range]"
+# Jupyter Book/myst-nb fall back to the image path when no alt text is given: that is not alt text.
+FILENAME_ALT = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
+
+
+def toc_pages(toc_file: Path) -> list[str]:
+    """Document names (``chapters/charging``) of every file in a jb-book ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load(toc_file.read_text())
+    pages = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk([toc])
+    return [re.sub(r"\.(md|ipynb)$", "", page) for page in pages]
+
+
+def cdn_routes() -> list[tuple[str, Path]]:
+    """(URL prefix, local file or directory) pairs from ``tools/browser/cdn_map.json``."""
+    spec = json.loads((BROWSER_DIR / "cdn_map.json").read_text())
+    return [(route["prefix"], BROWSER_DIR / route["local"]) for route in spec["routes"]]
+
+
+def local_copy(url: str, routes: list[tuple[str, Path]]) -> Path | None:
+    """The local file serving a CDN ``url`` (query string ignored), or None if no route covers it."""
+    bare = url.split("?", 1)[0].split("#", 1)[0]
+    for prefix, local in routes:
+        if bare == prefix:
+            return local
+        if prefix.endswith("/") and bare.startswith(prefix):
+            return local / bare[len(prefix) :]
+    return None
+
+
+def repository_slug() -> tuple[str, str]:
+    """``("owner/name", branch)`` from ``repository`` in ``_config.yml``: the one setting launch links derive from."""
+    repo = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text())["repository"]
+    return urlparse(repo["url"]).path.strip("/").removesuffix(".git"), repo.get("branch", "main")
+
+
+PAGES = toc_pages(BOOK_ROOT / "_toc.yml")
+
+
+@dataclass
+class PageReport:
+    """What one page load showed; ``problems`` is empty when the page passes."""
+
+    page: str
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """Serve the built HTML on 127.0.0.1 at a free port for the module's tests."""
+    if not (HTML_DIR / "index.html").is_file():
+        pytest.fail(f"no built book in {HTML_DIR}: run `make book` first (or set NRQB_HTML_DIR)")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(HTML_DIR)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never Playwright's own browser download)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: run `make browser-deps` (tools/browser/install.sh)")
+    if not (BROWSER_DIR / "node_modules").is_dir():
+        pytest.fail("tools/browser/node_modules missing: run `make browser-deps` (tools/browser/install.sh)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _route_handler(base_url: str, routes: list[tuple[str, Path]], report: PageReport):
+    """Serve local pages as they are, CDN URLs from the npm copies, and fail every other external request."""
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(base_url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+            return
+        path = local_copy(url, routes)
+        if path is None:
+            report.add(f"requests {url}, which is not in tools/browser/cdn_map.json (no internet in the check)")
+            route.abort()
+        elif not path.is_file():
+            report.add(f"requests {url}; its local copy {path} is missing (run `make browser-deps`)")
+            route.abort()
+        else:
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            route.fulfill(
+                status=200,
+                path=str(path),
+                headers={"Content-Type": content_type, "Access-Control-Allow-Origin": "*"},
+            )
+
+    return handle
+
+
+def _check_math(page, report: PageReport) -> None:
+    n_math = page.locator(".math").count()
+    if n_math == 0:
+        return
+    try:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=10_000)
+        page.evaluate("() => MathJax.startup.promise")
+    except PlaywrightError as exc:
+        report.add(f"MathJax did not start ({n_math} equations left as TeX): {str(exc).splitlines()[0]}")
+        return
+    stats = page.evaluate(
+        """() => {
+            const math = Array.from(document.querySelectorAll('.math'));
+            return {
+                unrendered: math.filter(m => !m.querySelector('mjx-container'))
+                                .slice(0, 3).map(m => m.textContent.trim().slice(0, 80)),
+                n_unrendered: math.filter(m => !m.querySelector('mjx-container')).length,
+                containers: document.querySelectorAll('mjx-container').length,
+                errors: Array.from(document.querySelectorAll('mjx-merror'))
+                             .slice(0, 3).map(e => e.getAttribute('data-mjx-error') || e.textContent),
+                n_errors: document.querySelectorAll('mjx-merror').length,
+                undefined_macros: Array.from(document.querySelectorAll('mjx-container mjx-mtext'))
+                             .filter(t => (t.getAttribute('style') || '').includes('red'))
+                             .slice(0, 3).map(t => t.textContent),
+            };
+        }"""
+    )
+    if stats["containers"] == 0:
+        report.add(f"MathJax rendered nothing: no mjx-container for {n_math} equations")
+    if stats["n_unrendered"]:
+        report.add(f"{stats['n_unrendered']} of {n_math} equations not rendered by MathJax, e.g. {stats['unrendered']}")
+    if stats["n_errors"]:
+        report.add(f"{stats['n_errors']} MathJax TeX errors, e.g. {stats['errors']}")
+    if stats["undefined_macros"]:
+        report.add(f"undefined TeX macros shown in red: {stats['undefined_macros']}")
+
+
+def _check_images(page, report: PageReport) -> None:
+    try:
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=10_000)
+    except PlaywrightError:
+        report.add("some images were still loading after 10 s")
+    images = page.evaluate(
+        """() => Array.from(document.images).map(i => ({
+            src: i.getAttribute('src'), alt: i.getAttribute('alt'),
+            w: i.naturalWidth, h: i.naturalHeight}))"""
+    )
+    for img in images:
+        if not (img["w"] > 0 and img["h"] > 0):
+            report.add(f"image {img['src']} has zero natural size (not loaded)")
+        alt = (img["alt"] or "").strip()
+        if not alt:
+            report.add(f"image {img['src']} has no alt text")
+        elif FILENAME_ALT.search(alt):
+            report.add(
+                f"image {img['src']} has only its file name as alt text: give the code cell "
+                "`mystnb: {image: {alt: ...}}` metadata, or use {glue:figure} with :alt:"
+            )
+
+
+def _check_widgets(page, html: str, report: PageReport) -> None:
+    if WIDGET_STATE_MIME not in html:
+        return
+    sliders_in_state = len(re.findall(r'"_model_name":\s*"\w*SliderModel"', html))
+    try:
+        page.wait_for_selector(SLIDER_SELECTOR, timeout=15_000)
+    except PlaywrightError:
+        n_views = html.count("application/vnd.jupyter.widget-view+json")
+        if sliders_in_state:
+            report.add(f"has widget state with {sliders_in_state} slider models but no slider was rendered")
+        elif page.locator(".jupyter-widgets, .widget-inline-hbox").count() == 0 and n_views:
+            report.add(f"has widget state and {n_views} widget views but no widget was rendered")
+        return
+    if page.locator(".jupyter-widgets-view .widget-error, .jupyter-widgets.widget-error").count():
+        report.add("a widget failed to render (widget-error element present)")
+
+
+def _check_launch_buttons(page, page_name: str, report: PageReport) -> None:
+    slug, branch = repository_slug()
+    links = page.evaluate("() => Array.from(document.querySelectorAll('.dropdown-launch-buttons a')).map(a => a.href)")
+    binder = [u for u in links if "/v2/gh/" in u]
+    colab = [u for u in links if "colab.research.google.com" in u]
+    if not binder:
+        report.add("no Binder launch button")
+    elif f"/v2/gh/{slug}/{branch}" not in binder[0] or page_name not in binder[0]:
+        report.add(f"Binder link {binder[0]} does not point at {slug}@{branch} and {page_name}")
+    if not colab:
+        report.add("no Colab launch button")
+    elif f"/github/{slug}/blob/{branch}/" not in colab[0]:
+        report.add(f"Colab link {colab[0]} does not point at {slug}@{branch}")
+    if page.locator(".btn-launch-thebe").count() == 0:
+        report.add("no Thebe (Live Code) launch button")
+
+
+def _screenshots(page, page_name: str, report: PageReport) -> None:
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    stem = page_name.replace("/", "__")
+    backgrounds = {}
+    for mode in ("light", "dark"):
+        page.evaluate(
+            "mode => { document.documentElement.dataset.theme = mode; document.documentElement.dataset.mode = mode; }",
+            mode,
+        )
+        page.wait_for_timeout(150)
+        backgrounds[mode] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        page.screenshot(path=str(SHOTS_DIR / f"{stem}-{mode}.png"), full_page=True)
+    if backgrounds["light"] == backgrounds["dark"]:
+        report.add(f"dark mode does not change the page background ({backgrounds['dark']})")
+
+
+def check_page(browser, base_url: str, page_name: str) -> PageReport:
+    """Load one page and collect everything wrong with it."""
+    import time
+
+    start = time.perf_counter()
+    report = PageReport(page_name)
+    html_file = HTML_DIR / f"{page_name}.html"
+    if not html_file.is_file():
+        report.add(f"{html_file.relative_to(HTML_DIR.parent)} was not built")
+        return report
+    html = html_file.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", _route_handler(base_url, cdn_routes(), report))
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.on("console", lambda msg: msg.type == "error" and report.add(f"console error: {msg.text}"))
+    page.on("pageerror", lambda exc: report.add(f"uncaught exception: {exc}"))
+    page.on(
+        "response",
+        lambda resp: resp.status >= 400 and report.add(f"HTTP {resp.status} for {resp.url}"),
+    )
+    try:
+        response = page.goto(base_url + f"{page_name}.html", wait_until="load")
+        if response is None or response.status != 200:
+            report.add(f"HTTP status {None if response is None else response.status}")
+        _check_math(page, report)
+        _check_images(page, report)
+        _check_widgets(page, html, report)
+        if "dropdown-download-buttons" in html and ".ipynb" in html:  # an executed notebook page
+            _check_launch_buttons(page, page_name, report)
+        page.wait_for_load_state("networkidle")
+        _screenshots(page, page_name, report)
+    finally:
+        context.close()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_renders(browser, base_url, page_name):
+    report = check_page(browser, base_url, page_name)
+    assert not report.problems, f"{page_name} ({report.seconds:.1f} s):\n  - " + "\n  - ".join(report.problems)
+
+
+def test_every_notebook_page_has_launch_buttons():
+    """At least the executed chapters carry launch buttons (the per-page check only looks at notebook pages)."""
+    notebooks = [p for p in PAGES if "kernelspec:" in (BOOK_ROOT / f"{p}.md").read_text(encoding="utf-8")]
+    missing = [p for p in notebooks if "dropdown-launch-buttons" not in (HTML_DIR / f"{p}.html").read_text()]
+    assert notebooks, "no notebook pages in _toc.yml"
+    assert not missing, f"notebook pages without launch buttons: {missing}"
+
+
+def test_local_copies_match_pinned_hashes():
+    """Every CDN script the pages pin with an SRI hash is served by a byte-identical local copy."""
+    import base64
+    import hashlib
+
+    routes = cdn_routes()
+    pinned = set()
+    for page_name in PAGES:
+        html = (HTML_DIR / f"{page_name}.html").read_text(encoding="utf-8")
+        for tag in re.findall(r"<script[^>]*integrity=[^>]*>", html):
+            src = re.search(r'src="([^"]+)"', tag).group(1)
+            integrity = re.search(r'integrity="([^"]+)"', tag).group(1)
+            pinned.add((src, integrity))
+    for src, integrity in sorted(pinned):
+        path = local_copy(src, routes)
+        assert path is not None and path.is_file(), f"{src} (pinned {integrity}) has no local copy in cdn_map.json"
+        algo, _, expected = integrity.partition("-")
+        actual = base64.b64encode(hashlib.new(algo, path.read_bytes()).digest()).decode()
+        assert actual == expected, f"{path} does not match the integrity hash {integrity} of {src}"
