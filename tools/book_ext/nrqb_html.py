@@ -10,7 +10,12 @@ console shows (tests/test_browser.py fails on any console error):
    module id, i.e. relative to the page, so its fonts 404. A ``require.config`` before it maps the id to the CDN
    folder it really comes from (taken from ``nb_ipywidgets_js``, so the URL is written once).
 3. The widget controls typeset their labels through the MathJax 2 API (``MathJax.Hub.Queue``); the book loads
-   MathJax 3, so every label raised a TypeError. A two-line shim forwards to ``MathJax.typesetPromise``.
+   MathJax 3, so every label raised a TypeError. A small shim forwards to ``MathJax.typesetPromise``.
+
+It also makes ``hide_solutions: true`` (the student build, tools/build_student.py) work for gated solutions:
+sphinx-exercise 1.2.1 then drops only the ``{solution-start}`` marker, leaves the solution's content (code cells
+included) in the page and crashes on the orphaned ``{solution-end}``. Here sphinx-exercise keeps building every
+solution and this extension removes the merged solution nodes, whole, once the doctree is read.
 """
 
 from __future__ import annotations
@@ -48,7 +53,27 @@ def fix_scripts(app: Any, pagename: str, templatename: str, context: dict, doctr
     scripts[:] = unique
 
 
+def take_over_hide_solutions(app: Any, config: Any) -> None:
+    """``config-inited``: remember ``hide_solutions`` and stop sphinx-exercise from acting on it."""
+    config.nrqb_remove_solutions = bool(config.nrqb_remove_solutions or config.hide_solutions)
+    config.hide_solutions = False
+
+
+def remove_solutions(app: Any, doctree: Any) -> None:
+    """``doctree-read``, after sphinx-exercise has merged gated solutions: drop every solution node."""
+    if not app.config.nrqb_remove_solutions:
+        return
+    from sphinx_exercise.nodes import solution_node
+
+    for node in list(doctree.findall(solution_node)):
+        node.parent.remove(node)
+
+
 def setup(app: Any) -> dict:
+    app.setup_extension("sphinx_exercise")
+    app.add_config_value("nrqb_remove_solutions", False, "env")
+    app.connect("config-inited", take_over_hide_solutions, priority=900)
+    app.connect("doctree-read", remove_solutions, priority=900)
     # After myst-nb (priority 500) has added the page's widget scripts.
     app.connect("html-page-context", fix_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
