@@ -533,7 +533,7 @@ class Elimination:
     J_minus, J_plus : :math:`J - G e^{\\mp i\\phi}`
     Gamma_a, Gamma_b : Lindblad rates added to the charger and battery damping (energy rates)
     Gamma : collective Lindblad rate read from the off-diagonal drift
-    noise : 2x2 matrix :math:`\\xi_i\\bar\\xi_j` of the eliminated input noise (:math:`\\Gamma\\, u u^\\dagger`)
+    noise : 2x2 matrix :math:`\\xi_i\\bar\\xi_j` of the eliminated input noise (:math:`\\Gamma\\,\\bar w w^T`, :math:`L = w\\cdot(a, b)`)
     gamma : :math:`\\gamma_m/2`
     symbols : the three-mode symbols
     """
@@ -579,7 +579,7 @@ def eliminate_bad_cavity() -> Elimination:
         \\;\\Big(= \\frac{4g^2}{\\gamma_m}\\text{ at } \\Delta_c = 0,\\ g_a = g_b = g\\Big).
 
     The input noise :math:`c_{in}` is carried into :math:`a, b` with the correlation matrix
-    :attr:`Elimination.noise` :math:`= \\Gamma\\,(1, e^{i\\phi})^\\dagger(1, e^{i\\phi})` for :math:`g_a = g_b`,
+    :attr:`Elimination.noise` :math:`= \\Gamma\\, \\bar w w^T`, :math:`w = (1, e^{-i\\phi})` for :math:`g_a = g_b`,
     exactly the noise of the dissipator :math:`\\Gamma D[a + e^{-i\\phi} b]`: drift and noise both
     fix :math:`\\Gamma` at twice the paper's Sec. 2 value.
     """
