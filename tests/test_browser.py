@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from _bookfiles import is_notebook, page_source, toc_pages
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -54,22 +55,6 @@ WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 SLIDER_SELECTOR = ".widget-slider, .jupyter-widget-slider, input[type=range]"
 # Jupyter Book/myst-nb fall back to the image path when no alt text is given: that is not alt text.
 FILENAME_ALT = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
-
-
-def toc_pages(toc_file: Path) -> list[str]:
-    """Document names (``chapters/charging``) of every file in a jb-book ``_toc.yml``, in reading order."""
-    toc = yaml.safe_load(toc_file.read_text())
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk([toc])
-    return [re.sub(r"\.(md|ipynb)$", "", page) for page in pages]
 
 
 def cdn_routes() -> list[tuple[str, Path]]:
@@ -323,7 +308,7 @@ def test_page_renders(browser, base_url, page_name):
 
 def test_every_notebook_page_has_launch_buttons():
     """At least the executed chapters carry launch buttons (the per-page check only looks at notebook pages)."""
-    notebooks = [p for p in PAGES if "kernelspec:" in (BOOK_ROOT / f"{p}.md").read_text(encoding="utf-8")]
+    notebooks = [p for p in PAGES if is_notebook(page_source(BOOK_ROOT, p).read_text(encoding="utf-8"))]
     missing = [p for p in notebooks if "dropdown-launch-buttons" not in (HTML_DIR / f"{p}.html").read_text()]
     assert notebooks, "no notebook pages in _toc.yml"
     assert not missing, f"notebook pages without launch buttons: {missing}"
