@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import math
 import pathlib
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +70,7 @@ __all__ = [
     "fig4a",
     "fig4b",
     "nonreciprocal_coupling",
+    "to_png",
     "write_all",
 ]
 
@@ -108,6 +110,17 @@ _DELTA = r"detuning $\Delta = \Delta_b - \Delta_a$ (units of $\omega$)"
 def alt_text(fig: Figure) -> str:
     """The descriptive alternative text a panel function attached to ``fig`` ("" if none)."""
     return str(getattr(fig, "_nrqb_alt", ""))
+
+
+def to_png(fig: Figure, dpi: int = 130) -> bytes:
+    """``fig`` as PNG bytes with its alternative text in the metadata (for notebooks and glue).
+
+    Independent of the active matplotlib backend, so a chapter can display a panel with
+    ``IPython.display.Image(to_png(fig))`` without importing pyplot.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata=_metadata("png", fig))
+    return buf.getvalue()
 
 
 def nonreciprocal_coupling(p: Params) -> float | complex:

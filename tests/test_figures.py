@@ -251,6 +251,12 @@ def test_write_all_writes_every_panel(tmp_path, fmt):
         assert "Battery energy E_B" in text and "<dc:description>" in text
 
 
+def test_to_png_carries_the_alt_text():
+    fig = nf.fig3c(n=9)
+    data = nf.to_png(fig, dpi=30)
+    assert data.startswith(MAGIC["png"]) and nf.alt_text(fig)[:40].encode() in data
+
+
 def test_write_all_rejects_unknown_format_and_panel_before_writing(tmp_path):
     with pytest.raises(ValueError, match="fmt"):
         nf.write_all(tmp_path / "a", fmt="jpg")
