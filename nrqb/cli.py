@@ -36,6 +36,8 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     if args.J is not None:
         values["J"] = args.J
     p = paper_params(**values)
+    if not args.t_max > 0:
+        raise ValueError(f"--t-max (time window in units of 1/omega) must be > 0; got {args.t_max!r}")
     ss = steady_state(p)
     t = np.linspace(0.0, args.t_max, 4001)
     tr = evolve(p, t)
