@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book book-student test lint format unit chapters build-check browser browser-deps benchmark figures ledger clean
+.PHONY: book book-student test lint format unit browser browser-deps benchmark figures ledger readme-figure clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,6 +53,9 @@ figures: $(STAMP)
 
 ledger: $(STAMP)
 	$(PY) -m nrqb ledger
+
+readme-figure: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m nrqb figures --outdir docs --panel fig2a
 
 clean:
 	rm -rf _build .pytest_cache
