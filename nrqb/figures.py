@@ -758,11 +758,13 @@ def fig4b(p: Params | None = None, *, Delta_max: float | None = None, n: int = 4
                 ax.axvspan(x0, x1, color="0.85", zorder=0, linewidth=0)
             for x in (lo, hi):
                 ax.axvline(x, color="0.3", linewidth=0.9, linestyle=":", gid="EP boundary")
-    if inside.size and inside[-1] < d[-1]:
-        top.text(
-            0.99, 0.97, "no real $J_{\\rm EP}$\n($|\\Delta| > \\Gamma$)", transform=top.transAxes, ha="right",
-            va="top", fontsize="x-small", color="0.25",
-        )  # fmt: skip
+    if inside.size:
+        for x0, x1 in ((d[0], inside[0]), (inside[-1], d[-1])):
+            if x1 > x0:
+                top.text(
+                    0.5 * (x0 + x1), 0.55, "no real $J_{\\rm EP}$", transform=top.get_xaxis_transform(),
+                    rotation=90, ha="center", va="center", fontsize="small", color="0.25",
+                )  # fmt: skip
     with np.errstate(invalid="ignore"):
         better = exists & (E_ep > E_nr)
         worse = exists & (E_ep < E_nr) & (np.abs(d) > 0)
