@@ -59,7 +59,7 @@ SLIDERS: dict[str, tuple[str, str, float, float, float]] = {
     "phi": ("φ (rad)", "lin", 0.0, math.pi, math.pi / 48),
     "J": ("J (ω)", "lin", 0.0, 0.2, 0.0005),
     "Delta": ("Δ = Δb−Δa (ω)", "lin", -0.2, 0.2, 0.0005),
-    "t_max": ("time window t (1/ω)", "lin", 10.0, 2000.0, 10.0),
+    "t_max": ("t window (1/ω)", "lin", 10.0, 2000.0, 10.0),
 }
 
 # Values the explorer understands; kappa_b is an alias that sets r = kappa_b / kappa_a.
@@ -333,14 +333,13 @@ class Explorer:
         import ipywidgets as w
 
         sliders: dict[str, Any] = {}
-        style = {"description_width": "150px"}
-        layout = w.Layout(width="420px")
+        style = {"description_width": "120px"}
         for name, (label, kind, lo, hi, step) in SLIDERS.items():
             cls = w.FloatLogSlider if kind == "log" else w.FloatSlider
             kwargs = {"base": 10} if kind == "log" else {"readout_format": ".4g"}
             sliders[name] = cls(
                 value=self.values[name], min=lo, max=hi, step=step, description=label, continuous_update=False,
-                style=style, layout=layout, **kwargs,
+                style=style, layout=w.Layout(width="98%"), **kwargs,
             )  # fmt: skip
         nonrec = w.Button(description="nonreciprocal J = Γ/2", layout=w.Layout(width="200px"))
         ep = w.Button(description="exceptional point", layout=w.Layout(width="200px"))
@@ -394,9 +393,13 @@ class Explorer:
         ep.on_click(safe(self.set_exceptional_point))
         self.listeners.append(refresh)
         names = list(sliders)
-        left = w.VBox([sliders[k] for k in names[:4]])
-        right = w.VBox([sliders[k] for k in names[4:]])
-        return w.VBox([w.HBox([left, right]), w.HBox([nonrec, ep]), readout, image])
+        column = w.Layout(width="50%", min_width="300px")
+        left = w.VBox([sliders[k] for k in names[:4]], layout=column)
+        right = w.VBox([sliders[k] for k in names[4:]], layout=column)
+        image.layout = w.Layout(max_width="100%", height="auto")
+        return w.VBox(
+            [w.HBox([left, right], layout=w.Layout(flex_flow="row wrap")), w.HBox([nonrec, ep]), readout, image]
+        )
 
 
 def _first_line(exc: BaseException) -> str:
