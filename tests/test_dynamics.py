@@ -42,7 +42,7 @@ def test_closed_form_matches_ode_integration_on_random_parameters(rng):
     [
         {},  # the paper's defaults: Lambda_a = Lambda_b AND an exceptional point (J = Gamma/2, r = 1)
         {"Delta_b": 0.02, "J": 0.5 * np.sqrt(0.04**2 - 0.02**2)},  # EP with detuning (r = 1)
-        {"kappa_a": 0.1, "kappa_b": 0.03},  # Lambda_b = Lambda_a / 2, a singular term of Eq. (8)
+        {"kappa_a": 0.1, "kappa_b": 0.03},  # Lambda_b = Lambda_a / 2: an (only apparently) singular term of Eq. (8)
         {"kappa_b": 0.003 + 1e-12},  # a hair away from Lambda_a = Lambda_b
         {"J": 0.02 * (1 + 1e-10)},  # a hair away from the EP
     ],
