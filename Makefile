@@ -1,5 +1,8 @@
 # nrqb: the two entry points are `make book` and `make test` (see README.md).
 SHELL := /bin/bash
+# One BLAS thread: the 2-core machines run kernels and sparse solves side by side (QuTiP's steady state
+# was 5-10x slower with BLAS threads contending).
+export OPENBLAS_NUM_THREADS := 1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

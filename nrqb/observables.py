@@ -53,6 +53,9 @@ def gaussian_ergotropy(
     (:math:`m = 0`) this gives :math:`\\omega |\\beta|^2`; for a thermal state, 0.
     """
     n = np.asarray(n_fluct, dtype=float)
-    nu = np.sqrt(np.maximum((n + 0.5) ** 2 - np.abs(np.asarray(m_fluct)) ** 2, 0.25))
-    erg = np.asarray(omega) * (np.abs(np.asarray(mean)) ** 2 + n - (nu - 0.5))
+    m2 = np.abs(np.asarray(m_fluct)) ** 2
+    half = n + 0.5
+    nu = np.sqrt(np.maximum(half**2 - m2, 0.25))
+    # (n + 1/2) - nu = |m|^2 / ((n + 1/2) + nu): no cancellation, and exactly 0 without squeezing.
+    erg = np.asarray(omega) * (np.abs(np.asarray(mean)) ** 2 + m2 / (half + nu))
     return np.maximum(erg, 0.0)
