@@ -96,7 +96,7 @@ def test_summary_table():
 
 @pytest.mark.parametrize(
     ("args", "name"),
-    [(["--kappa-a", "-1"], "kappa_a"), (["--Gamma", "nan"], "Gamma"), (["--t-max", "-5"], "t (time")],
+    [(["--kappa-a", "-1"], "kappa_a"), (["--Gamma", "nan"], "Gamma"), (["--t-max", "-5"], "--t-max")],
 )
 def test_bad_parameter_exits_cleanly(args, name):
     proc = run("summary", *args)
