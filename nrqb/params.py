@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -148,18 +148,59 @@ def check_times(t: ArrayLike) -> NDArray[np.float64]:
     return arr
 
 
-def _eq_fields(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return NotImplemented
-    return all(
-        np.shape(getattr(a, f.name)) == np.shape(getattr(b, f.name))
-        and np.array_equal(getattr(a, f.name), getattr(b, f.name))
-        for f in dataclasses.fields(a)
-    )
+class ValidatedFields:
+    """Mixin for the frozen parameter dataclasses: validation, broadcasting, equality, ``replace``.
+
+    A subclass sets the class attribute ``_rules`` (field name -> (kind, description)); each
+    field is validated by :func:`validate_field` and the broadcast shape of all fields is
+    stored in ``shape``.
+    """
+
+    _rules: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        values = {}
+        for name, (kind, what) in self._rules.items():
+            value = validate_field(owner, name, getattr(self, name), kind, what)
+            object.__setattr__(self, name, value)
+            values[name] = value
+        object.__setattr__(self, "shape", broadcast_shape_of(owner, values))
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        return all(
+            np.shape(getattr(self, name)) == np.shape(getattr(other, name))
+            and np.array_equal(getattr(self, name), getattr(other, name))
+            for name in self._rules
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def replace(self, **changes: Any) -> Self:
+        """Return a copy with some fields changed (validated again).
+
+        Raises
+        ------
+        TypeError
+            For a name that is not a field of this class.
+        """
+        unknown = set(changes) - set(self._rules)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no field(s) {sorted(unknown)}; valid fields are {sorted(self._rules)}"
+            )
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+    @property
+    def is_thermal(self) -> bool:
+        """True when any bath has a nonzero thermal occupation."""
+        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, eq=False)
-class Params:
+class Params(ValidatedFields):
     """Parameters of the effective two-mode (charger ``a``, battery ``b``) model.
 
     Every field may be a scalar or a numpy array; all fields broadcast together by
@@ -220,29 +261,7 @@ class Params:
     n_th_c: Any = 0.0
     shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        values = {}
-        for name, (kind, what) in _RULES.items():
-            value = validate_field("Params", name, getattr(self, name), kind, what)
-            object.__setattr__(self, name, value)
-            values[name] = value
-        object.__setattr__(self, "shape", broadcast_shape_of("Params", values))
-
-    __eq__ = _eq_fields
-    __hash__ = None  # type: ignore[assignment]
-
-    def replace(self, **changes: Any) -> Params:
-        """Return a copy with some fields changed (validated again).
-
-        Raises
-        ------
-        TypeError
-            For a name that is not a field of :class:`Params`.
-        """
-        unknown = set(changes) - set(_RULES)
-        if unknown:
-            raise TypeError(f"Params has no field(s) {sorted(unknown)}; valid fields are {sorted(_RULES)}")
-        return dataclasses.replace(self, **changes)
+    _rules = _RULES
 
     # Derived quantities of the paper, as read-only properties.
     @property
@@ -265,11 +284,6 @@ class Params:
         """Damping ratio :math:`r = \\kappa_b/\\kappa_a` (paper Sec. 3.2); ``inf`` when kappa_a is 0."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.divide(self.kappa_b, self.kappa_a)
-
-    @property
-    def is_thermal(self) -> bool:
-        """True when any bath has a nonzero thermal occupation."""
-        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))
 
 
 def paper_params(**overrides: Any) -> Params:

@@ -27,7 +27,6 @@ this against the three-mode dynamics.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .linear import expm_batched, lyapunov_steady, lyapunov_transient
 from .observables import efficiency
-from .params import Params, _eq_fields, broadcast_shape_of, check_times, validate_field
+from .params import Params, ValidatedFields, check_times, validate_field
 
 __all__ = [
     "ThreeModeParams",
@@ -68,7 +67,7 @@ _RULES: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True, eq=False)
-class ThreeModeParams:
+class ThreeModeParams(ValidatedFields):
     """Parameters of the three-mode model, paper Eq. (1); units of ``omega``, broadcastable.
 
     Parameters
@@ -102,28 +101,7 @@ class ThreeModeParams:
     n_th_c: Any = 0.0
     shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        values = {}
-        for name, (kind, what) in _RULES.items():
-            value = validate_field("ThreeModeParams", name, getattr(self, name), kind, what)
-            object.__setattr__(self, name, value)
-            values[name] = value
-        object.__setattr__(self, "shape", broadcast_shape_of("ThreeModeParams", values))
-
-    __eq__ = _eq_fields
-    __hash__ = None  # type: ignore[assignment]
-
-    def replace(self, **changes: Any) -> ThreeModeParams:
-        """Return a copy with some fields changed (validated again)."""
-        unknown = set(changes) - set(_RULES)
-        if unknown:
-            raise TypeError(f"ThreeModeParams has no field(s) {sorted(unknown)}; valid fields are {sorted(_RULES)}")
-        return dataclasses.replace(self, **changes)
-
-    @property
-    def is_thermal(self) -> bool:
-        """True when any bath has a nonzero thermal occupation."""
-        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))
+    _rules = _RULES
 
     @property
     def adiabaticity(self) -> NDArray | float:
@@ -219,12 +197,17 @@ def evolve_three_mode(p: ThreeModeParams, t: ArrayLike) -> ThreeModeTrajectory:
     else:
         fluct = np.zeros((*shape, 3))
         n_b_dot = 0.0
+    P = np.broadcast_to(p.omega, shape) * (2 * (np.conj(x[..., 1]) * x_dot[..., 1]).real + n_b_dot)
+    return _trajectory(p, np.broadcast_to(times, shape), x, fluct, P)
+
+
+def _trajectory(p: ThreeModeParams, t: NDArray, x: NDArray, fluct: NDArray, P: NDArray) -> ThreeModeTrajectory:
+    """Bundle amplitudes ``x[..., (a, b, c)]`` and fluctuation occupations into a result."""
     n = np.abs(x) ** 2 + fluct
-    omega = np.broadcast_to(p.omega, shape)
+    omega = np.broadcast_to(p.omega, n.shape[:-1])
     E_A, E_B, E_C = (omega * n[..., i] for i in range(3))
-    P = omega * (2 * (np.conj(x[..., 1]) * x_dot[..., 1]).real + n_b_dot)
     return ThreeModeTrajectory(
-        t=np.broadcast_to(times, shape),
+        t=t,
         alpha=x[..., 0],
         beta=x[..., 1],
         c=x[..., 2],
@@ -249,24 +232,7 @@ def steady_state_three_mode(p: ThreeModeParams) -> ThreeModeTrajectory:
         fluct = np.stack([N_ss[..., i, i].real for i in range(3)], axis=-1)
     else:
         fluct = np.zeros((*p.shape, 3))
-    n = np.abs(x) ** 2 + fluct
-    omega = np.broadcast_to(p.omega, p.shape)
-    E_A, E_B, E_C = (omega * n[..., i] for i in range(3))
-    return ThreeModeTrajectory(
-        t=np.full(p.shape, np.inf),
-        alpha=x[..., 0],
-        beta=x[..., 1],
-        c=x[..., 2],
-        n_a=n[..., 0],
-        n_b=n[..., 1],
-        n_c=n[..., 2],
-        E_A=E_A,
-        E_B=E_B,
-        E_C=E_C,
-        eta=efficiency(E_A, E_B),
-        P=np.zeros(p.shape),
-        params=p,
-    )
+    return _trajectory(p, np.full(p.shape, np.inf), x, fluct, np.zeros(p.shape))
 
 
 def gamma_conventions(g: ArrayLike, gamma_m: ArrayLike, Delta_c: ArrayLike = 0.0) -> dict[str, NDArray | float]:
