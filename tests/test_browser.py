@@ -198,21 +198,23 @@ def _check_images(page, report: PageReport) -> None:
         """() => Array.from(document.images).map(i => ({
             src: i.getAttribute('src'), alt: i.getAttribute('alt'),
             widget: i.closest('.jupyter-widgets, .widget-image') !== null,
+            section: (i.closest('section[id]') || {}).id,
             w: i.naturalWidth, h: i.naturalHeight}))"""
     )
     for img in images:
         if not (img["w"] > 0 and img["h"] > 0):
             report.add(f"image {img['src']} has zero natural size (not loaded)")
         alt = (img["alt"] or "").strip()
+        where = "#" + (img["section"] or "?")
         if img["widget"]:
             # ipywidgets' Image has no alt trait (and a tooltip breaks its view in controls 5.0); the static
             # figure that precedes every widget carries the description instead (checked in _check_widgets).
             continue
         if not alt:
-            report.add(f"image {img['src']} has no alt text")
+            report.add(f"image {img['src']} (section {where}) has no alt text")
         elif FILENAME_ALT.search(alt):
             report.add(
-                f"image {img['src']} has only its file name as alt text: give the code cell "
+                f"image {img['src']} (section {where}) has only its file name as alt text: give the code cell "
                 "`mystnb: {image: {alt: ...}}` metadata, or use {glue:figure} with :alt:"
             )
 
