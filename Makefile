@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book book-student test lint format unit browser browser-deps benchmark figures ledger readme-figure clean
+.PHONY: book book-student test lint format unit browser browser-deps benchmark figures ledger readme-figure lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -59,6 +59,10 @@ ledger: $(STAMP)
 
 readme-figure: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m nrqb figures --outdir docs --panel fig2a
+
+## lab: the chapters as live notebooks in JupyterLab (jupytext opens the .md files as notebooks)
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab chapters/
 
 clean:
 	rm -rf _build .pytest_cache
