@@ -50,6 +50,8 @@ browser: browser-deps
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_evolve.py
+	$(PY) benchmarks/bench_widgets.py
+	$(PY) benchmarks/bench_robustness.py
 
 figures: $(STAMP)
 	$(PY) -m nrqb figures --outdir _build/figures

@@ -61,7 +61,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_figures(args: argparse.Namespace) -> int:
     from .figures import write_all
 
-    paths = write_all(args.outdir, fmt=args.format, panels=args.panel or None)
+    paths = write_all(args.outdir, fmt=args.format, panels=args.panel or None, n=args.n, dpi=args.dpi)
     for path in paths:
         print(path)
     return 0
@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--outdir", required=True, help="directory to write into (created if missing)")
     figures.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
     figures.add_argument("--panel", action="append", help="only this panel, e.g. fig3c (repeatable)")
+    figures.add_argument("--n", type=int, default=None, help="grid points per axis (default: each panel's own)")
+    figures.add_argument("--dpi", type=int, default=150, help="resolution of raster formats (default 150)")
     figures.set_defaults(func=_cmd_figures)
 
     ledger = sub.add_parser("ledger", help="every number quoted in the paper beside ours")
