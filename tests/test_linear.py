@@ -86,3 +86,32 @@ def test_lyapunov_transient_solves_the_moment_ode(rng):
         np.testing.assert_allclose(
             lyapunov_transient(N_ss, expm_2x2(M, t)), sol.y[:, k].reshape(2, 2), rtol=1e-7, atol=1e-10
         )
+
+
+def test_exp_of_product_on_uniform_grids_matches_direct_exponentials(rng):
+    from nrqb.linear import exp_of_product
+
+    lam = (-rng.uniform(0, 2, size=(30, 1)) + 1j * rng.uniform(-3, 3, size=(30, 1))) * 0.05
+    for t in (np.linspace(0, 250, 400)[None, :], np.linspace(3.0, 7.0, 1001)[None, :], np.linspace(10, 0, 97)[None, :]):
+        shape = np.broadcast_shapes(lam.shape, t.shape)
+        fast = exp_of_product(lam, t, shape)
+        np.testing.assert_allclose(fast, np.exp(lam * t), rtol=1e-13, atol=0)
+        fast[0, 0] = 0.0  # writable
+    # one-dimensional times with a scalar rate, and a non-uniform grid (direct route)
+    t1 = np.linspace(0, 50, 200)
+    np.testing.assert_allclose(exp_of_product(-0.3 + 0.2j, t1, t1.shape), np.exp((-0.3 + 0.2j) * t1), rtol=1e-13)
+    t2 = np.sort(rng.uniform(0, 50, 200))
+    np.testing.assert_allclose(exp_of_product(-0.3 + 0.2j, t2, t2.shape), np.exp((-0.3 + 0.2j) * t2), rtol=1e-15)
+
+
+def test_evolve_on_a_uniform_grid_equals_pointwise_evaluation():
+    import nrqb
+
+    p = nrqb.paper_params(kappa_b=0.003 * np.logspace(-2, 3, 7)[:, None], Delta_b=0.01, phi=1.2)
+    t = np.linspace(0, 300, 257)
+    grid = nrqb.evolve(p, t[None, :])
+    # one time per call: a 0-d time never takes the uniform-grid route
+    E_B = np.concatenate([nrqb.evolve(p, s).E_B for s in t], axis=1)
+    P = np.concatenate([nrqb.evolve(p, s).P for s in t], axis=1)
+    np.testing.assert_allclose(grid.E_B, E_B, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(grid.P, P, rtol=1e-10, atol=1e-13)
