@@ -26,6 +26,24 @@ def random_params(rng: np.random.Generator, *, complex_J: bool = False) -> nrqb.
     )
 
 
+def random_three_mode(rng: np.random.Generator, *, equal_couplings: bool = False) -> nrqb.ThreeModeParams:
+    """One random three-mode model (paper Eq. 1) with a moderately bad cavity."""
+    g_a = rng.uniform(0.05, 0.5)
+    return nrqb.ThreeModeParams(
+        g_a=g_a,
+        g_b=g_a if equal_couplings else rng.uniform(0.05, 0.5),
+        gamma_m=rng.uniform(1, 20),
+        Delta_c=rng.uniform(-1, 1),
+        kappa_a=rng.uniform(0, 0.01),
+        kappa_b=rng.uniform(0, 0.01),
+        epsilon=0.1,
+        phi=rng.uniform(-np.pi, np.pi),
+        J=rng.uniform(0, 0.05),
+        Delta_a=rng.uniform(-0.02, 0.02),
+        Delta_b=rng.uniform(-0.02, 0.02),
+    )
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261125)

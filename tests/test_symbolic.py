@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from conftest import random_params
+from conftest import random_params, random_three_mode
 from sympy.physics.quantum import Dagger
 
 import nrqb
@@ -127,20 +127,7 @@ def test_elimination_matches_nrqb_eliminate(rng):
     el = S.eliminate_bad_cavity()
     s = el.symbols
     for _ in range(5):
-        g = rng.uniform(0.05, 0.5)
-        p3 = nrqb.ThreeModeParams(
-            g_a=g,
-            g_b=g,
-            gamma_m=rng.uniform(1, 20),
-            Delta_c=rng.uniform(-2, 2),
-            kappa_a=rng.uniform(0, 0.01),
-            kappa_b=rng.uniform(0, 0.01),
-            epsilon=0.1,
-            phi=rng.uniform(-np.pi, np.pi),
-            J=rng.uniform(0, 0.05),
-            Delta_a=rng.uniform(-0.02, 0.02),
-            Delta_b=rng.uniform(-0.02, 0.02),
-        )
+        p3 = random_three_mode(rng, equal_couplings=True)
         p = nrqb.eliminate(p3)
         num = {sym: getattr(p3, name) for name, sym in s.items()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import random_three_mode
 from scipy.integrate import solve_ivp
 
 import nrqb
@@ -26,19 +27,7 @@ def integrate_three_mode(p: nrqb.ThreeModeParams, t: np.ndarray) -> np.ndarray:
 
 def test_three_mode_matches_ode_integration(rng):
     for _ in range(6):
-        p3 = nrqb.ThreeModeParams(
-            g_a=rng.uniform(0.05, 0.5),
-            g_b=rng.uniform(0.05, 0.5),
-            gamma_m=rng.uniform(0.5, 5),
-            Delta_c=rng.uniform(-1, 1),
-            kappa_a=rng.uniform(0, 0.01),
-            kappa_b=rng.uniform(0, 0.01),
-            epsilon=0.1,
-            phi=rng.uniform(-np.pi, np.pi),
-            J=rng.uniform(0, 0.05),
-            Delta_a=rng.uniform(-0.02, 0.02),
-            Delta_b=rng.uniform(-0.02, 0.02),
-        )
+        p3 = random_three_mode(rng)
         t = np.linspace(0, 300, 31)
         tr = nrqb.evolve_three_mode(p3, t)
         a, b, c = integrate_three_mode(p3, t)
