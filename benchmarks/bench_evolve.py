@@ -16,18 +16,10 @@ import time
 
 import numpy as np
 from scipy.integrate import solve_ivp
+from timing import best_of
 
 import nrqb
 from nrqb.drift import drift_matrix, drive_vector
-
-
-def best_of(repeats: int, func) -> tuple[float, object]:
-    best, result = np.inf, None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def main() -> None:

@@ -15,21 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 import numpy as np
+from timing import best_of
 
 import nrqb.robustness as rb
-
-
-def best_of(repeat: int, fn) -> tuple[float, object]:
-    """Smallest wall time of ``repeat`` calls of ``fn`` and the last result."""
-    best, out = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def run(samples: int, peak_samples: int, repeat: int) -> list[dict]:
