@@ -64,7 +64,8 @@ readme-figure: $(STAMP)
 
 ## lab: the chapters as live notebooks in JupyterLab (jupytext opens the .md files as notebooks)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab chapters/
+	JUPYTER_CONFIG_DIR=$(CURDIR)/$(VENV)/etc/jupyter-config $(VENV)/bin/jupytext-config set-default-viewer markdown myst
+	JUPYTER_CONFIG_DIR=$(CURDIR)/$(VENV)/etc/jupyter-config $(VENV)/bin/jupyter lab chapters/
 
 clean:
 	rm -rf _build .pytest_cache
