@@ -13,7 +13,7 @@ Examples
 True
 """
 
-from .dynamics import SteadyState, Trajectory, evolve, steady_state
+from .dynamics import SteadyState, Trajectory, charging_summary, evolve, steady_state
 from .exceptional import at_exceptional_point, eigenvalues, exceptional_coupling, exceptional_couplings
 from .params import PAPER_VALUES, Params, paper_params
 from .three_mode import (
@@ -36,6 +36,7 @@ __all__ = [
     "ThreeModeTrajectory",
     "Trajectory",
     "at_exceptional_point",
+    "charging_summary",
     "eigenvalues",
     "eliminate",
     "evolve",

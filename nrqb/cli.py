@@ -29,7 +29,7 @@ def _add_param_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from .dynamics import evolve, steady_state
+    from .dynamics import charging_summary, evolve, steady_state
     from .params import paper_params
 
     values = {k: getattr(args, k) for k in PAPER_VALUES}
@@ -39,17 +39,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     if not args.t_max > 0:
         raise ValueError(f"--t-max (time window in units of 1/omega) must be > 0; got {args.t_max!r}")
     ss = steady_state(p)
-    t = np.linspace(0.0, args.t_max, 4001)
-    tr = evolve(p, t)
-    i = int(np.argmax(tr.P))
-    report = {
-        "E_A_inf": float(ss.E_A),
-        "E_B_inf": float(ss.E_B),
-        "eta_inf": float(ss.eta),
-        "P_peak": float(tr.P[i]),
-        "t_peak": float(t[i]),
-        "Jt_peak": float(np.real(p.J) * t[i]),
-    }
+    report = charging_summary(evolve(p, np.linspace(0.0, args.t_max, 4001)), ss)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

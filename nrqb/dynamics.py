@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .drift import drift_matrix, drive_vector, noise_matrix
-from .linear import exp_coefficients_2x2, lyapunov_steady, lyapunov_transient, solve_2x2
+from .linear import eigenvalues_2x2, exp_coefficients_2x2, lyapunov_steady, lyapunov_transient, solve_2x2
 from .observables import efficiency, gaussian_ergotropy
 from .params import Params, check_times
 
@@ -98,9 +98,7 @@ def _require_invertible(M: NDArray, what: str) -> None:
 
 
 def _require_stable(M: NDArray, what: str) -> None:
-    mu = 0.5 * (M[..., 0, 0] + M[..., 1, 1])
-    delta = np.sqrt((0.5 * (M[..., 0, 0] - M[..., 1, 1])) ** 2 + M[..., 0, 1] * M[..., 1, 0])
-    slowest = np.maximum((mu + delta).real, (mu - delta).real)
+    slowest = eigenvalues_2x2(M)[..., 0].real
     scale = np.abs(M).max(axis=(-2, -1))
     if np.any(slowest >= -1e-12 * scale):
         raise ValueError(
@@ -256,3 +254,30 @@ def steady_state(p: Params) -> SteadyState:
         eta_ergotropy=eta_erg,
         params=p,
     )
+
+
+def charging_summary(tr: Trajectory, ss: SteadyState) -> dict[str, float]:
+    """Headline numbers of one charging run: steady energies and efficiency, peak power and when.
+
+    Parameters
+    ----------
+    tr : Trajectory
+        From :func:`evolve` with scalar parameters and a 1-D time grid.
+    ss : SteadyState
+        From :func:`steady_state` with the same parameters.
+
+    Returns
+    -------
+    dict
+        ``E_A_inf, E_B_inf, eta_inf`` (paper Eq. 10, 11), ``P_peak`` (largest :math:`dE_B/dt` on the
+        grid), ``t_peak`` (its time, units of :math:`1/\\omega`) and ``Jt_peak`` (:math:`|J|\\,t_{peak}`).
+    """
+    k = int(np.argmax(tr.P))
+    return {
+        "E_A_inf": float(ss.E_A),
+        "E_B_inf": float(ss.E_B),
+        "eta_inf": float(ss.eta),
+        "P_peak": float(tr.P[k]),
+        "t_peak": float(tr.t[k]),
+        "Jt_peak": float(abs(tr.params.J) * tr.t[k]),
+    }

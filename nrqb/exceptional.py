@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .drift import drift_matrix
+from .linear import eigenvalues_2x2
 from .params import Params
 
 __all__ = ["at_exceptional_point", "eigenvalues", "exceptional_coupling", "exceptional_couplings"]
@@ -43,11 +44,7 @@ def eigenvalues(p: Params) -> NDArray[np.complex128]:
     Ordered so that ``[..., 0]`` has the larger real part (the slower-decaying mode).
     Computed from the closed form, which is continuous through an exceptional point.
     """
-    M = drift_matrix(p)
-    mu = 0.5 * (M[..., 0, 0] + M[..., 1, 1])
-    delta = np.sqrt((0.5 * (M[..., 0, 0] - M[..., 1, 1])) ** 2 + M[..., 0, 1] * M[..., 1, 0])
-    delta = np.where(delta.real < 0, -delta, delta)
-    return np.stack([mu + delta, mu - delta], axis=-1)
+    return eigenvalues_2x2(drift_matrix(p))
 
 
 def exceptional_couplings(p: Params) -> NDArray[np.complex128]:

@@ -26,6 +26,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 __all__ = [
+    "eigenvalues_2x2",
     "exp_coefficients_2x2",
     "exp_of_product",
     "expm_2x2",
@@ -33,6 +34,7 @@ __all__ = [
     "lyapunov_steady",
     "lyapunov_transient",
     "solve_2x2",
+    "split_2x2",
 ]
 
 # Below this |delta t| the divided difference sinh(z)/z is summed as a series: the direct form
@@ -44,6 +46,31 @@ _SERIES_BELOW = 1e-3
 def _sinhc_series(z: NDArray) -> NDArray:
     z2 = z * z
     return 1 + z2 / 6 * (1 + z2 / 20 * (1 + z2 / 42 * (1 + z2 / 72)))
+
+
+def split_2x2(M: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """:math:`M = \\mu I + N` with :math:`N` traceless and :math:`N^2 = \\delta^2 I`, for stacks of 2x2 matrices.
+
+    Returns
+    -------
+    mu, N, delta
+        Shapes ``M.shape[:-2]``, ``M.shape``, ``M.shape[:-2]``; the eigenvalues are :math:`\\mu \\pm \\delta`
+        (principal square root for :math:`\\delta`).
+    """
+    mu = 0.5 * (M[..., 0, 0] + M[..., 1, 1])
+    N = M - mu[..., None, None] * np.eye(2)
+    delta = np.sqrt(N[..., 0, 0] ** 2 + N[..., 0, 1] * N[..., 1, 0])
+    return mu, N, delta
+
+
+def eigenvalues_2x2(M: NDArray) -> NDArray:
+    """Eigenvalues :math:`\\mu \\pm \\delta` of stacks of 2x2 matrices, shape ``M.shape[:-1]``.
+
+    ``[..., 0]`` has the larger real part. The closed form is continuous through an exceptional point.
+    """
+    mu, _, delta = split_2x2(M)
+    delta = np.where(delta.real < 0, -delta, delta)
+    return np.stack([mu + delta, mu - delta], axis=-1)
 
 
 def _uniform_step(t: NDArray) -> float | None:
@@ -108,9 +135,7 @@ def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDAr
     Two complex exponentials per point; the series and ``expm1`` branches are evaluated
     only on the (few) entries that need them, which keeps large parameter grids fast.
     """
-    mu = 0.5 * (M[..., 0, 0] + M[..., 1, 1])
-    N = M - mu[..., None, None] * np.eye(2)
-    delta = np.sqrt(N[..., 0, 0] ** 2 + N[..., 0, 1] * N[..., 1, 0])
+    mu, N, delta = split_2x2(M)
     t = np.asarray(t, dtype=float)
     shape = np.broadcast_shapes(mu.shape, t.shape)
     e_plus = exp_of_product(mu + delta, t, shape)

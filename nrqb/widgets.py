@@ -43,7 +43,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .dynamics import evolve, steady_state
+from .dynamics import charging_summary, evolve, steady_state
 from .exceptional import exceptional_coupling
 from .figures import OKABE_ITO, nonreciprocal_coupling
 from .params import Params, paper_params
@@ -255,16 +255,9 @@ class Explorer:
         data = {"E_B": tr.E_B, "E_A": tr.E_A, "eta": tr.eta, "P": tr.P}
         if not all(np.all(np.isfinite(y)) for y in data.values()):
             raise ValueError("the trajectory is not finite for these parameters")
+        readout = charging_summary(tr, ss)
         k = int(np.argmax(tr.P))
         J = abs(p.J)
-        readout = {
-            "E_B_inf": float(ss.E_B),
-            "E_A_inf": float(ss.E_A),
-            "eta_inf": float(ss.eta),
-            "P_peak": float(tr.P[k]),
-            "t_peak": float(t[k]),
-            "Jt_peak": float(J * t[k]),
-        }
         # all computed: now change the plot
         for key, y in data.items():
             self.lines[key].set_data(t, y)
