@@ -17,7 +17,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .drift import drift_matrix, drive_vector, noise_matrix
-from .linear import eigenvalues_2x2, exp_coefficients_2x2, lyapunov_steady, lyapunov_transient, solve_2x2
+from .linear import (
+    determinant_2x2,
+    eigenvalues_2x2,
+    exp_coefficients_2x2,
+    lyapunov_steady,
+    lyapunov_transient,
+    solve_2x2,
+)
 from .observables import efficiency, gaussian_ergotropy
 from .params import Params, check_times
 
@@ -82,13 +89,9 @@ class SteadyState:
     params: Params
 
 
-def _determinant(M: NDArray) -> NDArray:
-    return M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
-
-
 def _require_invertible(M: NDArray, what: str) -> None:
     scale = np.abs(M).max(axis=(-2, -1)) ** 2
-    singular = np.abs(_determinant(M)) <= 1e-14 * scale
+    singular = np.abs(determinant_2x2(M)) <= 1e-14 * scale
     if np.any(singular):
         raise ValueError(
             f"{what}: the drift matrix is singular for some parameters (an undamped mode at zero "

@@ -26,6 +26,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 __all__ = [
+    "determinant_2x2",
     "eigenvalues_2x2",
     "exp_coefficients_2x2",
     "exp_of_product",
@@ -201,6 +202,11 @@ def expm_batched(M: NDArray, t: NDArray) -> NDArray:
     return scipy.linalg.expm(flat).reshape(A.shape)
 
 
+def determinant_2x2(M: NDArray) -> NDArray:
+    """Determinants of a stack of 2x2 matrices, shape ``M.shape[:-2]``."""
+    return M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
+
+
 def solve_2x2(M: NDArray, f: NDArray) -> NDArray:
     """Solve :math:`M x = f` for stacks of 2x2 systems with the explicit inverse.
 
@@ -217,7 +223,7 @@ def solve_2x2(M: NDArray, f: NDArray) -> NDArray:
     -----
     A singular matrix gives ``inf``/``nan`` entries; callers check :math:`\\det M` first.
     """
-    det = M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
+    det = determinant_2x2(M)
     x0 = (M[..., 1, 1] * f[..., 0] - M[..., 0, 1] * f[..., 1]) / det
     x1 = (M[..., 0, 0] * f[..., 1] - M[..., 1, 0] * f[..., 0]) / det
     return np.stack([x0, x1], axis=-1)

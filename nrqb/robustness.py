@@ -53,6 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 from .drift import drift_matrix
 from .dynamics import evolve, steady_state
 from .exceptional import exceptional_coupling
+from .linear import split_2x2
 from .params import Params, paper_params
 
 __all__ = [
@@ -420,8 +421,7 @@ def retune(p: Params, point: Literal["nonreciprocal", "exceptional"]) -> Params:
 
 
 def _splitting(p: Params) -> NDArray:
-    M = drift_matrix(p)
-    return 2 * np.abs(np.sqrt((0.5 * (M[..., 0, 0] - M[..., 1, 1])) ** 2 + M[..., 0, 1] * M[..., 1, 0]))
+    return 2 * np.abs(split_2x2(drift_matrix(p))[2])
 
 
 def _backflow(p: Params) -> NDArray:
