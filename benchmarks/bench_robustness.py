@@ -1,4 +1,4 @@
-"""Timing of the robustness Monte Carlo (nrqb.robustness) on the vectorised core.
+"""Timing of the robustness Monte Carlo (nrqb.studies.robustness) on the vectorised core.
 
 Usage: ``python benchmarks/bench_robustness.py [--samples 100000] [--peak-samples 10000] [--repeat 3] [--json]``
 
@@ -19,7 +19,7 @@ import json
 import numpy as np
 from timing import best_of
 
-import nrqb.robustness as rb
+import nrqb.studies.robustness as rb
 
 
 def run(samples: int, peak_samples: int, repeat: int) -> list[dict]:

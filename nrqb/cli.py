@@ -49,7 +49,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from .figures import write_all
+    from .plots.figures import write_all
 
     paths = write_all(args.outdir, fmt=args.format, panels=args.panel or None, n=args.n, dpi=args.dpi)
     for path in paths:
@@ -58,7 +58,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
-    from .ledger import as_dicts, as_table, compute_ledger
+    from .studies.ledger import as_dicts, as_table, compute_ledger
 
     rows = compute_ledger()
     if args.json:

@@ -1,4 +1,4 @@
-"""Tests of the command line ``python -m nrqb`` (summary and ledger; figures are tested with nrqb.figures).
+"""Tests of the command line ``python -m nrqb`` (summary and ledger; figures are tested with nrqb.plots.figures).
 
 Each test runs the real entry point in a subprocess with this interpreter.
 """
@@ -44,7 +44,7 @@ def test_missing_subcommand_is_a_usage_error():
 
 
 def test_ledger_json_rows(ledger_json):
-    from nrqb.ledger import VERDICTS
+    from nrqb.studies.ledger import VERDICTS
 
     assert isinstance(ledger_json, list) and len(ledger_json) >= 25
     for row in ledger_json:

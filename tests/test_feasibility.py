@@ -1,4 +1,4 @@
-"""nrqb.feasibility: unit conversions, elimination against the exact three-mode model for the paper's device,
+"""nrqb.studies.feasibility: unit conversions, elimination against the exact three-mode model for the paper's device,
 closed-form checks of the design answers, optimality and constraints of the optimiser, and input validation."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import nrqb
-import nrqb.feasibility as fz
+import nrqb.studies.feasibility as fz
 
 
 def random_device(rng: np.random.Generator) -> fz.Device:

@@ -1,4 +1,4 @@
-"""nrqb.figures: every panel plots what the core computes (and closed forms confirm), files and CLI output."""
+"""nrqb.plots.figures: every panel plots what the core computes (and closed forms confirm), files and CLI output."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.colors import to_hex
 
 import nrqb
-import nrqb.figures as nf
+import nrqb.plots.figures as nf
 from nrqb.cli import main as cli_main
 
 P0 = nrqb.paper_params()
@@ -284,5 +284,5 @@ def test_cli_writes_every_file(tmp_path):
 
 
 def test_figures_module_leaves_pyplot_alone():
-    code = "import sys, nrqb.figures as f; f.fig3c(n=5); sys.exit('matplotlib.pyplot' in sys.modules)"
+    code = "import sys, nrqb.plots.figures as f; f.fig3c(n=5); sys.exit('matplotlib.pyplot' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0

@@ -1,4 +1,4 @@
-"""Tests of nrqb.ledger: rows complete and consistent, and every checked `ours` recomputed by an independent route.
+"""Tests of nrqb.studies.ledger: rows complete and consistent, and every checked `ours` recomputed by an independent route.
 
 Independent routes used here: closed forms of the nonreciprocal steady state, numpy linear solves of
 the 2x2 and 3x3 drift matrices written out in this file, scipy's solve_ivp on the mean-field
@@ -15,7 +15,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import nrqb
-from nrqb.ledger import (
+from nrqb.studies.ledger import (
     CLOSE_REL,
     VERDICTS,
     LedgerRow,

@@ -1,4 +1,4 @@
-"""nrqb.robustness against a slow, independent per-sample loop (hand-built drift matrix, numpy.linalg.solve,
+"""nrqb.studies.robustness against a slow, independent per-sample loop (hand-built drift matrix, numpy.linalg.solve,
 adaptive ODE integration, brute-force EP search), plus limits, reproducibility and input validation."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import minimize_scalar
 
 import nrqb
-import nrqb.robustness as rb
+import nrqb.studies.robustness as rb
 
 N_SLOW = 6
 

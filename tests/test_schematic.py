@@ -1,4 +1,4 @@
-"""nrqb.schematic: the redrawn Fig. 1 has every labelled artist, nothing overlaps, light background."""
+"""nrqb.plots.schematic: the redrawn Fig. 1 has every labelled artist, nothing overlaps, light background."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle
 
 import nrqb
-from nrqb.schematic import LABELS_EFFECTIVE, LABELS_FULL, draw_scheme, scheme_figure
+from nrqb.plots.schematic import LABELS_EFFECTIVE, LABELS_FULL, draw_scheme, scheme_figure
 
 
 @pytest.fixture(autouse=True)

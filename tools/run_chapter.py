@@ -1,7 +1,7 @@
 """Execute MyST-markdown chapters top to bottom, as the book build does, and report failures.
 
 Usage: ``python tools/run_chapter.py chapters/model.md [more.md ...]``. Exit code 1 on any error.
-Used by tests/test_chapters.py and by authors while writing a chapter (faster than a full build).
+Used by authors while writing a chapter (faster than a full build).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ this module neither selects a backend nor touches pyplot's global state.
 
 Examples
 --------
->>> import nrqb.figures as nf
+>>> import nrqb.plots.figures as nf
 >>> fig = nf.fig3c(n=50)
 >>> fig.axes[0].get_xscale()
 'log'
@@ -47,9 +47,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from .dynamics import evolve, steady_state
-from .exceptional import exceptional_coupling
-from .params import Params, paper_params
+from ..dynamics import evolve, steady_state
+from ..exceptional import exceptional_coupling
+from ..params import Params, paper_params
 
 __all__ = [
     "FORMATS",

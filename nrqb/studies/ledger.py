@@ -43,10 +43,10 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
-from .dynamics import evolve, steady_state
-from .exceptional import at_exceptional_point, exceptional_coupling
-from .params import Params, paper_params
-from .three_mode import (
+from ..dynamics import evolve, steady_state
+from ..exceptional import at_exceptional_point, exceptional_coupling
+from ..params import Params, paper_params
+from ..three_mode import (
     ThreeModeParams,
     eliminate,
     evolve_three_mode,

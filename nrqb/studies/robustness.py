@@ -50,11 +50,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .drift import drift_matrix
-from .dynamics import evolve, steady_state
-from .exceptional import exceptional_coupling
-from .linear import split_2x2
-from .params import Params, paper_params
+from ..drift import drift_matrix
+from ..dynamics import evolve, steady_state
+from ..exceptional import exceptional_coupling
+from ..linear import split_2x2
+from ..params import Params, paper_params
 
 __all__ = [
     "NOISE_PARAMETERS",
@@ -641,7 +641,7 @@ def robustness(
 
     Examples
     --------
-    >>> import numpy as np, nrqb.robustness as rb
+    >>> import numpy as np, nrqb.studies.robustness as rb
     >>> res = rb.robustness(rb.operating_points("detuning"), 0.05, 1000, np.random.default_rng(1), peak=False)
     >>> res.exceptional.stats["E_B"].std > 0
     True

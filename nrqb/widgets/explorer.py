@@ -43,10 +43,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .dynamics import charging_summary, evolve, steady_state
-from .exceptional import exceptional_coupling
-from .figures import OKABE_ITO, nonreciprocal_coupling
-from .params import Params, paper_params
+from ..dynamics import charging_summary, evolve, steady_state
+from ..exceptional import exceptional_coupling
+from ..params import Params, paper_params
+from ..plots.figures import OKABE_ITO, nonreciprocal_coupling
 
 __all__ = ["SLIDERS", "Explorer"]
 

@@ -37,16 +37,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq, minimize, minimize_scalar
 
-from .dynamics import evolve, steady_state
-from .params import Params, paper_params
-from .robustness import peak_power
-from .three_mode import (
+from ..dynamics import evolve, steady_state
+from ..params import Params, paper_params
+from ..three_mode import (
     ThreeModeParams,
     eliminate,
     evolve_three_mode,
     gamma_conventions,
     steady_state_three_mode,
 )
+from .robustness import peak_power
 
 __all__ = [
     "H_PLANCK",
