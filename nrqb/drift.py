@@ -1,15 +1,15 @@
-"""Drift matrix, drive vector and noise matrix of the effective model (paper Eqs. 5 and 13).
+r"""Drift matrix, drive vector and noise matrix of the effective model (paper Eqs. 5 and 13).
 
-The mean amplitudes obey :math:`\\frac{d}{dt}(\\langle a\\rangle, \\langle b\\rangle)^T = M (\\langle a\\rangle, \\langle b\\rangle)^T + f`
+The mean amplitudes obey :math:`\frac{d}{dt}(\langle a\rangle, \langle b\rangle)^T = M (\langle a\rangle, \langle b\rangle)^T + f`
 with
 
 .. math::
 
-    M = \\begin{pmatrix} -i\\Delta_a - \\Lambda_a/2 & -iJ - \\frac{\\Gamma}{2} e^{-i\\phi} \\\\
-                         -iJ^* - \\frac{\\Gamma}{2} e^{i\\phi} & -i\\Delta_b - \\Lambda_b/2 \\end{pmatrix},
-    \\qquad f = \\begin{pmatrix} -i\\varepsilon \\\\ 0 \\end{pmatrix},
+    M = \begin{pmatrix} -i\Delta_a - \Lambda_a/2 & -iJ - \frac{\Gamma}{2} e^{-i\phi} \\
+                         -iJ^* - \frac{\Gamma}{2} e^{i\phi} & -i\Delta_b - \Lambda_b/2 \end{pmatrix},
+    \qquad f = \begin{pmatrix} -i\varepsilon \\ 0 \end{pmatrix},
 
-:math:`\\Lambda_{a,b} = \\Gamma + \\kappa_{a,b}`. This is the paper's Eq. (13) with its
+:math:`\Lambda_{a,b} = \Gamma + \kappa_{a,b}`. This is the paper's Eq. (13) with its
 entries A, B, C, D (paper Sec. 4) for :math:`G = 0`; :func:`nrqb.symbolic.drift_matrix` derives it.
 """
 
@@ -57,23 +57,23 @@ def drift_matrix(p: Params) -> NDArray[np.complex128]:
 
 
 def drive_vector(p: Params) -> NDArray[np.complex128]:
-    """The drive vector :math:`f = (-i\\varepsilon, 0)` of paper Eq. (13), shape ``p.shape + (2,)``."""
+    r"""The drive vector :math:`f = (-i\varepsilon, 0)` of paper Eq. (13), shape ``p.shape + (2,)``."""
     out = np.zeros((*p.shape, 2), dtype=complex)
     out[..., 0] = -1j * np.asarray(p.epsilon)
     return out
 
 
 def noise_matrix(p: Params) -> NDArray[np.complex128]:
-    """Thermal noise matrix :math:`D` of the Lyapunov equation, shape ``p.shape + (2, 2)``.
+    r"""Thermal noise matrix :math:`D` of the Lyapunov equation, shape ``p.shape + (2, 2)``.
 
-    With :math:`N_{ij} = \\langle \\delta v_i^\\dagger \\delta v_j\\rangle`, :math:`v = (a, b)`, each
-    thermal bath of rate :math:`\\gamma_k`, occupation :math:`n_k` and jump operator
-    :math:`L_k = \\sum_i u_{k,i} v_i` adds :math:`\\gamma_k n_k\\, u_{k,i} \\bar u_{k,j}`:
+    With :math:`N_{ij} = \langle \delta v_i^\dagger \delta v_j\rangle`, :math:`v = (a, b)`, each
+    thermal bath of rate :math:`\gamma_k`, occupation :math:`n_k` and jump operator
+    :math:`L_k = \sum_i u_{k,i} v_i` adds :math:`\gamma_k n_k\, u_{k,i} \bar u_{k,j}`:
 
     .. math::
 
-        D = \\begin{pmatrix} \\kappa_a n_a + \\Gamma n_c & \\Gamma n_c e^{i\\phi} \\\\
-                             \\Gamma n_c e^{-i\\phi} & \\kappa_b n_b + \\Gamma n_c \\end{pmatrix}.
+        D = \begin{pmatrix} \kappa_a n_a + \Gamma n_c & \Gamma n_c e^{i\phi} \\
+                             \Gamma n_c e^{-i\phi} & \kappa_b n_b + \Gamma n_c \end{pmatrix}.
     """
     phase = np.exp(1j * np.asarray(p.phi))
     collective = p.Gamma * p.n_th_c

@@ -1,11 +1,11 @@
-"""Charging dynamics of the effective model from the vacuum: exact, vectorised.
+r"""Charging dynamics of the effective model from the vacuum: exact, vectorised.
 
 :func:`evolve` solves the mean-field equations (paper Eq. 5 / 13) and, when a bath
 is thermal, the second-moment (Lyapunov) equations that extend the paper's Eq. (6)
 with noise, all in closed form (:mod:`nrqb.linear`). No ODE integrator is used.
 
 From the vacuum at zero temperature the state stays a product of coherent states,
-so :math:`\\langle a^\\dagger a\\rangle = |\\langle a\\rangle|^2` exactly and the mean field is
+so :math:`\langle a^\dagger a\rangle = |\langle a\rangle|^2` exactly and the mean field is
 the full quantum answer (checked against a Fock-space master equation in the tests).
 """
 
@@ -33,18 +33,18 @@ __all__ = ["SteadyState", "Trajectory", "evolve", "steady_state"]
 
 @dataclass(frozen=True, eq=False)
 class Trajectory:
-    """Result of :func:`evolve`; every array has the broadcast shape of ``p.shape`` and ``t``.
+    r"""Result of :func:`evolve`; every array has the broadcast shape of ``p.shape`` and ``t``.
 
     Attributes
     ----------
     t : ndarray
         Times, in units of ``1/omega``.
     alpha, beta : complex ndarray
-        Mean amplitudes :math:`\\langle a\\rangle, \\langle b\\rangle`.
+        Mean amplitudes :math:`\langle a\rangle, \langle b\rangle`.
     n_a, n_b : ndarray
-        Occupations :math:`\\langle a^\\dagger a\\rangle, \\langle b^\\dagger b\\rangle` (coherent plus thermal part).
+        Occupations :math:`\langle a^\dagger a\rangle, \langle b^\dagger b\rangle` (coherent plus thermal part).
     E_A, E_B : ndarray
-        Energies :math:`\\omega\\langle a^\\dagger a\\rangle`, :math:`\\omega\\langle b^\\dagger b\\rangle`.
+        Energies :math:`\omega\langle a^\dagger a\rangle`, :math:`\omega\langle b^\dagger b\rangle`.
     eta : ndarray
         Efficiency :math:`E_B/(E_A+E_B)` (paper Eq. 11).
     P : ndarray
@@ -52,7 +52,7 @@ class Trajectory:
     ergotropy_B : ndarray
         Work extractable from the battery by a unitary (equals ``E_B`` at zero temperature).
     eta_ergotropy : ndarray
-        :math:`\\mathcal{E}_B/(E_A+E_B)`: the efficiency counted in extractable work.
+        :math:`\mathcal{E}_B/(E_A+E_B)`: the efficiency counted in extractable work.
     params : Params
     """
 
@@ -72,7 +72,7 @@ class Trajectory:
 
 @dataclass(frozen=True, eq=False)
 class SteadyState:
-    """Result of :func:`steady_state`: the :math:`t\\to\\infty` limit, shape ``p.shape``.
+    r"""Result of :func:`steady_state`: the :math:`t\to\infty` limit, shape ``p.shape``.
 
     Attributes are those of :class:`Trajectory` without ``t`` and ``P`` (zero).
     """
@@ -130,14 +130,14 @@ def _energies(p: Params, alpha: NDArray, beta: NDArray, n_a_fl: NDArray | None, 
 
 
 def evolve(p: Params, t: ArrayLike) -> Trajectory:
-    """Charge the battery from the vacuum and return the trajectory at times ``t``.
+    r"""Charge the battery from the vacuum and return the trajectory at times ``t``.
 
     Parameters
     ----------
     p : Params
         Model parameters; array fields broadcast with each other and with ``t``.
     t : array_like
-        Times :math:`t \\ge 0` in units of ``1/omega`` (the paper's axis ``Jt`` is ``p.J * t``).
+        Times :math:`t \ge 0` in units of ``1/omega`` (the paper's axis ``Jt`` is ``p.J * t``).
 
     Returns
     -------
@@ -153,8 +153,8 @@ def evolve(p: Params, t: ArrayLike) -> Trajectory:
     -----
     With :math:`E = e^{Mt}` (closed form, :func:`nrqb.linear.expm_2x2`) and
     :math:`x_{ss} = -M^{-1}f`, the amplitudes are :math:`x(t) = (I - E)x_{ss}` and
-    :math:`\\dot x = E f`, so the power :math:`P = 2\\omega\\,\\mathrm{Re}(\\bar\\beta\\dot\\beta) + \\omega \\dot N_{bb}`
-    is exact. Thermal fluctuations: :math:`N(t) = N_{ss} - \\bar E N_{ss} E^T`.
+    :math:`\dot x = E f`, so the power :math:`P = 2\omega\,\mathrm{Re}(\bar\beta\dot\beta) + \omega \dot N_{bb}`
+    is exact. Thermal fluctuations: :math:`N(t) = N_{ss} - \bar E N_{ss} E^T`.
 
     Examples
     --------
@@ -214,7 +214,7 @@ def evolve(p: Params, t: ArrayLike) -> Trajectory:
 
 
 def steady_state(p: Params) -> SteadyState:
-    """The :math:`t \\to \\infty` state of the driven model (paper Eq. 10), shape ``p.shape``.
+    r"""The :math:`t \to \infty` state of the driven model (paper Eq. 10), shape ``p.shape``.
 
     Parameters
     ----------
@@ -232,8 +232,8 @@ def steady_state(p: Params) -> SteadyState:
     Notes
     -----
     :math:`x_{ss} = -M^{-1} f`; at full nonreciprocity and resonance this is
-    :math:`\\langle a\\rangle = -2i\\varepsilon/\\Lambda_a`, :math:`\\langle b\\rangle = -4\\Gamma\\varepsilon/(\\Lambda_a\\Lambda_b)`,
-    so :math:`E_B/E_A = 4\\Gamma^2/\\Lambda_b^2` (the paper prints :math:`4\\Gamma^2/\\Delta^2`).
+    :math:`\langle a\rangle = -2i\varepsilon/\Lambda_a`, :math:`\langle b\rangle = -4\Gamma\varepsilon/(\Lambda_a\Lambda_b)`,
+    so :math:`E_B/E_A = 4\Gamma^2/\Lambda_b^2` (the paper prints :math:`4\Gamma^2/\Delta^2`).
     """
     M = drift_matrix(p)
     _require_stable(M, "steady_state")
@@ -260,7 +260,7 @@ def steady_state(p: Params) -> SteadyState:
 
 
 def charging_summary(tr: Trajectory, ss: SteadyState) -> dict[str, float]:
-    """Headline numbers of one charging run: steady energies and efficiency, peak power and when.
+    r"""Headline numbers of one charging run: steady energies and efficiency, peak power and when.
 
     Parameters
     ----------
@@ -273,7 +273,7 @@ def charging_summary(tr: Trajectory, ss: SteadyState) -> dict[str, float]:
     -------
     dict
         ``E_A_inf, E_B_inf, eta_inf`` (paper Eq. 10, 11), ``P_peak`` (largest :math:`dE_B/dt` on the
-        grid), ``t_peak`` (its time, units of :math:`1/\\omega`) and ``Jt_peak`` (:math:`|J|\\,t_{peak}`).
+        grid), ``t_peak`` (its time, units of :math:`1/\omega`) and ``Jt_peak`` (:math:`|J|\,t_{peak}`).
     """
     k = int(np.argmax(tr.P))
     return {

@@ -1,23 +1,23 @@
-"""Eigenvalues of the drift matrix and exceptional points (paper Eqs. 14 and 15).
+r"""Eigenvalues of the drift matrix and exceptional points (paper Eqs. 14 and 15).
 
-The eigenvalues of :math:`M` (paper Eq. 13) are :math:`\\lambda_\\pm = \\mu \\pm \\delta` with
+The eigenvalues of :math:`M` (paper Eq. 13) are :math:`\lambda_\pm = \mu \pm \delta` with
 
 .. math::
 
-    \\mu = -\\frac{i(\\Delta_a+\\Delta_b)}{2} - \\frac{\\Lambda_a+\\Lambda_b}{4},\\qquad
-    \\delta^2 = \\tfrac14\\left[-i(\\Delta_a-\\Delta_b) - \\tfrac{\\Lambda_a-\\Lambda_b}{2}\\right]^2 + BC,
+    \mu = -\frac{i(\Delta_a+\Delta_b)}{2} - \frac{\Lambda_a+\Lambda_b}{4},\qquad
+    \delta^2 = \tfrac14\left[-i(\Delta_a-\Delta_b) - \tfrac{\Lambda_a-\Lambda_b}{2}\right]^2 + BC,
 
-:math:`B = -iJ - \\tfrac{\\Gamma}{2}e^{-i\\phi}`, :math:`C = -iJ^* - \\tfrac{\\Gamma}{2}e^{i\\phi}`. (The paper's
-Eq. 14 has the opposite sign of :math:`\\mu` and drops a factor :math:`i` in :math:`C`.)
-An exceptional point is :math:`\\delta = 0` with :math:`M` defective. For real :math:`J`,
-:math:`BC = -J^2 + i\\Gamma J\\cos\\phi + \\Gamma^2/4`, so :math:`\\delta = 0` at
+:math:`B = -iJ - \tfrac{\Gamma}{2}e^{-i\phi}`, :math:`C = -iJ^* - \tfrac{\Gamma}{2}e^{i\phi}`. (The paper's
+Eq. 14 has the opposite sign of :math:`\mu` and drops a factor :math:`i` in :math:`C`.)
+An exceptional point is :math:`\delta = 0` with :math:`M` defective. For real :math:`J`,
+:math:`BC = -J^2 + i\Gamma J\cos\phi + \Gamma^2/4`, so :math:`\delta = 0` at
 
-.. math:: J_{EP} = \\frac{i\\Gamma\\cos\\phi \\pm \\sqrt{d^2 + \\Gamma^2\\sin^2\\phi}}{2},\\qquad
-          d = i\\Delta - \\frac{\\kappa_a - \\kappa_b}{2},\\ \\Delta = \\Delta_b - \\Delta_a,
+.. math:: J_{EP} = \frac{i\Gamma\cos\phi \pm \sqrt{d^2 + \Gamma^2\sin^2\phi}}{2},\qquad
+          d = i\Delta - \frac{\kappa_a - \kappa_b}{2},\ \Delta = \Delta_b - \Delta_a,
 
-which is real only in special regimes, e.g. at :math:`\\phi = \\pi/2`:
-:math:`J_{EP} = \\tfrac12\\sqrt{\\Gamma^2 + (\\kappa_a-\\kappa_b)^2/4}` at :math:`\\Delta = 0` (any r), and
-:math:`J_{EP} = \\tfrac12\\sqrt{\\Gamma^2 - \\Delta^2}` at :math:`r = 1`, :math:`|\\Delta| \\le \\Gamma`.
+which is real only in special regimes, e.g. at :math:`\phi = \pi/2`:
+:math:`J_{EP} = \tfrac12\sqrt{\Gamma^2 + (\kappa_a-\kappa_b)^2/4}` at :math:`\Delta = 0` (any r), and
+:math:`J_{EP} = \tfrac12\sqrt{\Gamma^2 - \Delta^2}` at :math:`r = 1`, :math:`|\Delta| \le \Gamma`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ _REAL_TOL = 1e-9
 
 
 def eigenvalues(p: Params) -> NDArray[np.complex128]:
-    """Eigenvalues :math:`\\lambda_\\pm = \\mu \\pm \\delta` of the drift matrix, shape ``p.shape + (2,)``.
+    r"""Eigenvalues :math:`\lambda_\pm = \mu \pm \delta` of the drift matrix, shape ``p.shape + (2,)``.
 
     Ordered so that ``[..., 0]`` has the larger real part (the slower-decaying mode).
     Computed from the closed form, which is continuous through an exceptional point.
@@ -48,12 +48,12 @@ def eigenvalues(p: Params) -> NDArray[np.complex128]:
 
 
 def exceptional_couplings(p: Params) -> NDArray[np.complex128]:
-    """Both roots :math:`J` of the EP condition :math:`\\delta^2(J) = 0` (``p.J`` is ignored).
+    r"""Both roots :math:`J` of the EP condition :math:`\delta^2(J) = 0` (``p.J`` is ignored).
 
     Returns
     -------
     complex array, shape ``p.shape + (2,)``
-        The roots :math:`(i\\Gamma\\cos\\phi \\pm \\sqrt{d^2 + \\Gamma^2\\sin^2\\phi})/2`. Only a
+        The roots :math:`(i\Gamma\cos\phi \pm \sqrt{d^2 + \Gamma^2\sin^2\phi})/2`. Only a
         real root is a physical coupling of the paper's model.
     """
     phi = np.asarray(p.phi)
@@ -65,14 +65,14 @@ def exceptional_couplings(p: Params) -> NDArray[np.complex128]:
 
 
 def exceptional_coupling(p: Params, *, missing: Literal["raise", "nan"] = "raise") -> NDArray | float:
-    """The real coupling :math:`J_{EP} \\ge 0` at which the drift matrix is defective.
+    r"""The real coupling :math:`J_{EP} \ge 0` at which the drift matrix is defective.
 
     Parameters
     ----------
     p : Params
         All fields but ``J`` are used.
     missing : {"raise", "nan"}
-        What to do where no real :math:`J \\ge 0` gives an exceptional point:
+        What to do where no real :math:`J \ge 0` gives an exceptional point:
         raise ``ValueError`` (default) or return NaN there.
 
     Returns
@@ -83,8 +83,8 @@ def exceptional_coupling(p: Params, *, missing: Literal["raise", "nan"] = "raise
     Raises
     ------
     ValueError
-        If for some parameters no real :math:`J \\ge 0` exists (e.g. :math:`\\phi = \\pi/2` with
-        both :math:`\\Delta \\ne 0` and :math:`\\kappa_a \\ne \\kappa_b`, or :math:`|\\Delta| > \\Gamma` at
+        If for some parameters no real :math:`J \ge 0` exists (e.g. :math:`\phi = \pi/2` with
+        both :math:`\Delta \ne 0` and :math:`\kappa_a \ne \kappa_b`, or :math:`|\Delta| > \Gamma` at
         :math:`r = 1`), and ``missing="raise"``.
 
     Examples

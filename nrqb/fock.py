@@ -1,4 +1,4 @@
-"""Full quantum check: the Lindblad master equation in a truncated Fock space (QuTiP).
+r"""Full quantum check: the Lindblad master equation in a truncated Fock space (QuTiP).
 
 The rest of :mod:`nrqb` works with the mean amplitudes and the second moments, which is
 exact for this linear (quadratic-Hamiltonian, linear-jump-operator) model. This module
@@ -10,18 +10,18 @@ Effective model (:func:`effective_master_equation`)
 
 .. math::
 
-    \\dot\\rho = -i[H, \\rho] + \\sum_k \\gamma_k (n_k + 1) D[L_k]\\rho + \\gamma_k n_k D[L_k^\\dagger]\\rho,
+    \dot\rho = -i[H, \rho] + \sum_k \gamma_k (n_k + 1) D[L_k]\rho + \gamma_k n_k D[L_k^\dagger]\rho,
 
-    H = \\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b + J a^\\dagger b + J^* b^\\dagger a + \\varepsilon (a + a^\\dagger),
+    H = \Delta_a a^\dagger a + \Delta_b b^\dagger b + J a^\dagger b + J^* b^\dagger a + \varepsilon (a + a^\dagger),
 
-with :math:`(\\gamma_k, n_k, L_k) \\in \\{(\\kappa_a, n_a, a), (\\kappa_b, n_b, b), (\\Gamma, n_c, a + e^{-i\\phi} b)\\}`
-and :math:`D[L]\\rho = L\\rho L^\\dagger - \\tfrac12\\{L^\\dagger L, \\rho\\}` (paper Eq. 4).
+with :math:`(\gamma_k, n_k, L_k) \in \{(\kappa_a, n_a, a), (\kappa_b, n_b, b), (\Gamma, n_c, a + e^{-i\phi} b)\}`
+and :math:`D[L]\rho = L\rho L^\dagger - \tfrac12\{L^\dagger L, \rho\}` (paper Eq. 4).
 
 Three-mode model (:func:`three_mode_master_equation`): paper Eq. (1) with the bad cavity's
-:math:`-i\\gamma_m/2\\, c^\\dagger c` written as the Lindblad term :math:`\\gamma_m D[c]` (thermal as above).
+:math:`-i\gamma_m/2\, c^\dagger c` written as the Lindblad term :math:`\gamma_m D[c]` (thermal as above).
 
-Truncation: the photon numbers scale as :math:`\\varepsilon^2`, so a weak drive keeps the
-occupations small and a few Fock levels per mode suffice; compare :math:`E/\\varepsilon^2` with
+Truncation: the photon numbers scale as :math:`\varepsilon^2`, so a weak drive keeps the
+occupations small and a few Fock levels per mode suffice; compare :math:`E/\varepsilon^2` with
 the strong-drive numbers of the mean field. :func:`convergence` shows the dependence on the
 truncation, and every result carries ``top_population``, the largest population of the highest
 kept Fock level of each mode (a direct measure of the truncation error).
@@ -59,26 +59,26 @@ DEFAULT_OPTIONS: dict[str, Any] = {"atol": 1e-11, "rtol": 1e-9, "nsteps": 200_00
 
 @dataclass(frozen=True, eq=False)
 class FockTrajectory:
-    """Result of the Fock-space master equation; arrays have the shape of ``t``.
+    r"""Result of the Fock-space master equation; arrays have the shape of ``t``.
 
     Attributes
     ----------
     t : ndarray
         Times in units of ``1/omega`` (``inf`` for a steady state).
     alpha, beta : complex ndarray
-        :math:`\\langle a\\rangle, \\langle b\\rangle`.
+        :math:`\langle a\rangle, \langle b\rangle`.
     n_a, n_b : ndarray
-        :math:`\\langle a^\\dagger a\\rangle, \\langle b^\\dagger b\\rangle`.
+        :math:`\langle a^\dagger a\rangle, \langle b^\dagger b\rangle`.
     g2_b : ndarray
-        Battery's :math:`g^{(2)}(0) = \\langle b^{\\dagger 2} b^2\\rangle / \\langle b^\\dagger b\\rangle^2`
-        (NaN where :math:`\\langle b^\\dagger b\\rangle = 0`); 1 for a coherent state, 2 for a thermal one.
+        Battery's :math:`g^{(2)}(0) = \langle b^{\dagger 2} b^2\rangle / \langle b^\dagger b\rangle^2`
+        (NaN where :math:`\langle b^\dagger b\rangle = 0`); 1 for a coherent state, 2 for a thermal one.
     top_population : ndarray, shape ``(n_modes,)``
         For each mode, the largest (over ``t``) population of its highest kept Fock level.
     dims : tuple of int
         Fock levels kept per mode (charger, battery[, bad cavity]).
     params : Params or ThreeModeParams
     c, n_c : complex ndarray, ndarray or None
-        :math:`\\langle c\\rangle, \\langle c^\\dagger c\\rangle` of the bad cavity (three-mode model only).
+        :math:`\langle c\rangle, \langle c^\dagger c\rangle` of the bad cavity (three-mode model only).
     states : tuple of qutip.Qobj or None
         Density matrices at each time, when requested with ``store_states=True``.
     """
@@ -98,16 +98,16 @@ class FockTrajectory:
 
     @property
     def E_A(self) -> NDArray:
-        """Charger energy :math:`\\omega\\langle a^\\dagger a\\rangle`."""
+        r"""Charger energy :math:`\omega\langle a^\dagger a\rangle`."""
         return self.params.omega * self.n_a
 
     @property
     def E_B(self) -> NDArray:
-        """Battery energy :math:`\\omega\\langle b^\\dagger b\\rangle`."""
+        r"""Battery energy :math:`\omega\langle b^\dagger b\rangle`."""
         return self.params.omega * self.n_b
 
     def battery_state(self, index: int = -1):
-        """Reduced density matrix :math:`\\rho_B = \\mathrm{Tr}_{a(,c)}\\,\\rho` at time ``t[index]`` (a ``qutip.Qobj``).
+        r"""Reduced density matrix :math:`\rho_B = \mathrm{Tr}_{a(,c)}\,\rho` at time ``t[index]`` (a ``qutip.Qobj``).
 
         Raises
         ------
@@ -119,16 +119,16 @@ class FockTrajectory:
         return self.states[index].ptrace(1)
 
     def purity_b(self) -> NDArray:
-        """Purity :math:`\\mathrm{Tr}\\,\\rho_B^2` of the battery at every stored time (1 for a coherent state)."""
+        r"""Purity :math:`\mathrm{Tr}\,\rho_B^2` of the battery at every stored time (1 for a coherent state)."""
         if self.states is None:
             raise ValueError("states were not stored; call the solver with store_states=True")
         return np.array([float(np.real((s.ptrace(1) ** 2).tr())) for s in self.states])
 
     def wigner_b(self, xvec: ArrayLike, index: int = -1) -> NDArray:
-        """Wigner function :math:`W(x, p)` of the battery at ``t[index]`` on the grid ``xvec x xvec``.
+        r"""Wigner function :math:`W(x, p)` of the battery at ``t[index]`` on the grid ``xvec x xvec``.
 
-        Uses QuTiP's convention :math:`b = (x + ip)/\\sqrt{2}` (``g=sqrt(2)``), so a coherent state
-        :math:`|\\beta\\rangle` is a Gaussian of variance 1/2 centred at :math:`\\sqrt{2}(\\mathrm{Re}\\,\\beta, \\mathrm{Im}\\,\\beta)`.
+        Uses QuTiP's convention :math:`b = (x + ip)/\sqrt{2}` (``g=sqrt(2)``), so a coherent state
+        :math:`|\beta\rangle` is a Gaussian of variance 1/2 centred at :math:`\sqrt{2}(\mathrm{Re}\,\beta, \mathrm{Im}\,\beta)`.
         Returns an array indexed ``[p, x]``.
         """
         import qutip
@@ -158,7 +158,7 @@ class Convergence:
 
     @property
     def change(self) -> NDArray:
-        """Max over t of :math:`|n_b^{(k)} - n_b^{(\\text{last})}|` relative to :math:`\\max_t n_b^{(\\text{last})}`, shape (k,)."""
+        r"""Max over t of :math:`|n_b^{(k)} - n_b^{(\text{last})}|` relative to :math:`\max_t n_b^{(\text{last})}`, shape (k,)."""
         ref = self.n_b[-1]
         return np.max(np.abs(self.n_b - ref), axis=-1) / np.max(np.abs(ref))
 
@@ -284,7 +284,7 @@ def effective_master_equation(
     store_states: bool = False,
     options: dict[str, Any] | None = None,
 ) -> FockTrajectory:
-    """Integrate the effective two-mode master equation from the vacuum in a truncated Fock space.
+    r"""Integrate the effective two-mode master equation from the vacuum in a truncated Fock space.
 
     Parameters
     ----------
@@ -292,7 +292,7 @@ def effective_master_equation(
         Scalar parameters (``p.shape == ()``), including the thermal occupations
         ``n_th_a, n_th_b, n_th_c``. Use a weak drive so that the occupations stay well below ``n_max``.
     t : array_like
-        Increasing times :math:`\\ge 0` in units of ``1/omega``; the first is the initial time
+        Increasing times :math:`\ge 0` in units of ``1/omega``; the first is the initial time
         at which the state is the vacuum (normally 0).
     n_max : int or (int, int), default 8
         Fock levels kept for the charger and the battery.
@@ -312,9 +312,9 @@ def effective_master_equation(
 
     Notes
     -----
-    The dissipators are those of paper Eqs. (3)--(5) (with the collective one :math:`\\Gamma D[a + e^{-i\\phi}b]`
+    The dissipators are those of paper Eqs. (3)--(5) (with the collective one :math:`\Gamma D[a + e^{-i\phi}b]`
     that reproduces the paper's Eq. 5), each thermal bath adding
-    :math:`\\gamma(n+1) D[L] + \\gamma n D[L^\\dagger]`. The mean field :func:`nrqb.evolve` is exact for
+    :math:`\gamma(n+1) D[L] + \gamma n D[L^\dagger]`. The mean field :func:`nrqb.evolve` is exact for
     this model; the truncation error of this route is set by ``top_population``.
     """
     _check_scalar(p, Params, "effective_master_equation")
@@ -359,16 +359,16 @@ def three_mode_master_equation(
     store_states: bool = False,
     options: dict[str, Any] | None = None,
 ) -> FockTrajectory:
-    """Integrate the three-mode master equation (paper Eq. 1) from the vacuum in a truncated Fock space.
+    r"""Integrate the three-mode master equation (paper Eq. 1) from the vacuum in a truncated Fock space.
 
     Parameters
     ----------
     p3 : ThreeModeParams
         Scalar parameters. The bad cavity is barely populated
-        (:math:`\\langle c\\rangle \\approx -(g_a e^{i\\phi}\\langle a\\rangle + g_b\\langle b\\rangle)/(\\Delta_c - i\\gamma_m/2)`),
+        (:math:`\langle c\rangle \approx -(g_a e^{i\phi}\langle a\rangle + g_b\langle b\rangle)/(\Delta_c - i\gamma_m/2)`),
         so few levels suffice for it.
     t : array_like
-        Increasing times :math:`\\ge 0` in units of ``1/omega``.
+        Increasing times :math:`\ge 0` in units of ``1/omega``.
     n_max : int or (int, int, int), default (6, 6, 3)
         Fock levels kept for charger, battery and bad cavity.
     store_states : bool, default False
@@ -382,8 +382,8 @@ def three_mode_master_equation(
 
     Notes
     -----
-    The bad cavity's energy decay :math:`\\gamma_m` (the paper's :math:`-i\\gamma_m/2\\, c^\\dagger c`) enters as
-    :math:`\\gamma_m (n_c+1) D[c] + \\gamma_m n_c D[c^\\dagger]`; no adiabatic elimination is made, so this
+    The bad cavity's energy decay :math:`\gamma_m` (the paper's :math:`-i\gamma_m/2\, c^\dagger c`) enters as
+    :math:`\gamma_m (n_c+1) D[c] + \gamma_m n_c D[c^\dagger]`; no adiabatic elimination is made, so this
     checks :func:`nrqb.evolve_three_mode` (exact for the same model), and through it :func:`nrqb.eliminate`.
     """
     _check_scalar(p3, ThreeModeParams, "three_mode_master_equation")

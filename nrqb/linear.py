@@ -1,22 +1,22 @@
-"""Exact solutions of linear ODEs :math:`\\dot x = M x + f` for stacks of small matrices.
+r"""Exact solutions of linear ODEs :math:`\dot x = M x + f` for stacks of small matrices.
 
 Two routes, both exact to rounding and both vectorised over leading axes:
 
 * :func:`expm_2x2` and friends: a closed form for 2x2 matrices (the effective model).
-  Writing :math:`M = \\mu I + N` with :math:`N` traceless, :math:`N^2 = \\delta^2 I`, so
+  Writing :math:`M = \mu I + N` with :math:`N` traceless, :math:`N^2 = \delta^2 I`, so
 
-  .. math:: e^{Mt} = e^{\\mu t}\\left[\\cosh(\\delta t)\\, I + \\frac{\\sinh(\\delta t)}{\\delta} N\\right].
+  .. math:: e^{Mt} = e^{\mu t}\left[\cosh(\delta t)\, I + \frac{\sinh(\delta t)}{\delta} N\right].
 
-  Both coefficients are entire functions of :math:`\\delta^2`, so the formula is
-  regular *at* an exceptional point (:math:`\\delta = 0`, defective :math:`M`), where an
-  eigen-decomposition fails; a series is used for small :math:`|\\delta t|`.
+  Both coefficients are entire functions of :math:`\delta^2`, so the formula is
+  regular *at* an exceptional point (:math:`\delta = 0`, defective :math:`M`), where an
+  eigen-decomposition fails; a series is used for small :math:`|\delta t|`.
 * :func:`expm_batched`: SciPy's Pade matrix exponential over a stack (the 3x3 three-mode model).
 
 The driven solution from :math:`x(0) = 0` is
-:math:`x(t) = (I - e^{Mt})\\, x_{ss}` with :math:`x_{ss} = -M^{-1} f`, and
-:math:`\\dot x(t) = e^{Mt} f`. Second moments of the fluctuations obey the
-Lyapunov equation :math:`\\dot N = \\bar M N + N M^T + D`, solved from :math:`N(0) = 0` by
-:math:`N(t) = N_{ss} - \\overline{e^{Mt}}\\, N_{ss}\\, e^{M^T t}`.
+:math:`x(t) = (I - e^{Mt})\, x_{ss}` with :math:`x_{ss} = -M^{-1} f`, and
+:math:`\dot x(t) = e^{Mt} f`. Second moments of the fluctuations obey the
+Lyapunov equation :math:`\dot N = \bar M N + N M^T + D`, solved from :math:`N(0) = 0` by
+:math:`N(t) = N_{ss} - \overline{e^{Mt}}\, N_{ss}\, e^{M^T t}`.
 """
 
 from __future__ import annotations
@@ -50,13 +50,13 @@ def _sinhc_series(z: NDArray) -> NDArray:
 
 
 def split_2x2(M: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-    """:math:`M = \\mu I + N` with :math:`N` traceless and :math:`N^2 = \\delta^2 I`, for stacks of 2x2 matrices.
+    r""":math:`M = \mu I + N` with :math:`N` traceless and :math:`N^2 = \delta^2 I`, for stacks of 2x2 matrices.
 
     Returns
     -------
     mu, N, delta
-        Shapes ``M.shape[:-2]``, ``M.shape``, ``M.shape[:-2]``; the eigenvalues are :math:`\\mu \\pm \\delta`
-        (principal square root for :math:`\\delta`).
+        Shapes ``M.shape[:-2]``, ``M.shape``, ``M.shape[:-2]``; the eigenvalues are :math:`\mu \pm \delta`
+        (principal square root for :math:`\delta`).
     """
     mu = 0.5 * (M[..., 0, 0] + M[..., 1, 1])
     N = M - mu[..., None, None] * np.eye(2)
@@ -65,7 +65,7 @@ def split_2x2(M: NDArray) -> tuple[NDArray, NDArray, NDArray]:
 
 
 def eigenvalues_2x2(M: NDArray) -> NDArray:
-    """Eigenvalues :math:`\\mu \\pm \\delta` of stacks of 2x2 matrices, shape ``M.shape[:-1]``.
+    r"""Eigenvalues :math:`\mu \pm \delta` of stacks of 2x2 matrices, shape ``M.shape[:-1]``.
 
     ``[..., 0]`` has the larger real part. The closed form is continuous through an exceptional point.
     """
@@ -87,12 +87,12 @@ def _uniform_step(t: NDArray) -> float | None:
 
 
 def exp_of_product(lam: NDArray, t: NDArray, shape: tuple[int, ...]) -> NDArray:
-    """:math:`e^{\\lambda t}` broadcast to ``shape`` (a new, writable array, possibly a strided view).
+    r""":math:`e^{\lambda t}` broadcast to ``shape`` (a new, writable array, possibly a strided view).
 
-    On a uniform time grid along the last axis (e.g. ``np.linspace``) with :math:`\\lambda`
-    constant along it, :math:`t_{mB+k} = t_0 + (mB + k)\\,\\Delta t` gives
-    :math:`e^{\\lambda t_{mB+k}} = e^{\\lambda (t_0 + mB\\Delta t)}\\, e^{\\lambda k \\Delta t}`:
-    about :math:`2\\sqrt{T}` exponentials and one product per point instead of :math:`T`
+    On a uniform time grid along the last axis (e.g. ``np.linspace``) with :math:`\lambda`
+    constant along it, :math:`t_{mB+k} = t_0 + (mB + k)\,\Delta t` gives
+    :math:`e^{\lambda t_{mB+k}} = e^{\lambda (t_0 + mB\Delta t)}\, e^{\lambda k \Delta t}`:
+    about :math:`2\sqrt{T}` exponentials and one product per point instead of :math:`T`
     exponentials, each product exact to two rounding errors. Other grids use ``np.exp`` directly.
     """
     lam = np.asarray(lam)
@@ -116,7 +116,7 @@ def exp_of_product(lam: NDArray, t: NDArray, shape: tuple[int, ...]) -> NDArray:
 
 
 def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-    """Coefficients of :math:`e^{Mt} = c_0 I + c_1 N` for 2x2 matrices, with :math:`c_0 - 1`.
+    r"""Coefficients of :math:`e^{Mt} = c_0 I + c_1 N` for 2x2 matrices, with :math:`c_0 - 1`.
 
     Parameters
     ----------
@@ -126,10 +126,10 @@ def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDAr
     Returns
     -------
     c0, c0_minus_1, c1 : complex arrays of the broadcast shape
-        :math:`c_0 = e^{\\mu t}\\cosh\\delta t`, :math:`c_0 - 1` computed without
-        cancellation (small ``t``), :math:`c_1 = e^{\\mu t}\\sinh(\\delta t)/\\delta`.
+        :math:`c_0 = e^{\mu t}\cosh\delta t`, :math:`c_0 - 1` computed without
+        cancellation (small ``t``), :math:`c_1 = e^{\mu t}\sinh(\delta t)/\delta`.
     N : complex array, shape (..., 2, 2)
-        The traceless part :math:`M - \\mu I`.
+        The traceless part :math:`M - \mu I`.
 
     Notes
     -----
@@ -208,7 +208,7 @@ def determinant_2x2(M: NDArray) -> NDArray:
 
 
 def solve_2x2(M: NDArray, f: NDArray) -> NDArray:
-    """Solve :math:`M x = f` for stacks of 2x2 systems with the explicit inverse.
+    r"""Solve :math:`M x = f` for stacks of 2x2 systems with the explicit inverse.
 
     Parameters
     ----------
@@ -221,7 +221,7 @@ def solve_2x2(M: NDArray, f: NDArray) -> NDArray:
 
     Notes
     -----
-    A singular matrix gives ``inf``/``nan`` entries; callers check :math:`\\det M` first.
+    A singular matrix gives ``inf``/``nan`` entries; callers check :math:`\det M` first.
     """
     det = determinant_2x2(M)
     x0 = (M[..., 1, 1] * f[..., 0] - M[..., 0, 1] * f[..., 1]) / det
@@ -230,9 +230,9 @@ def solve_2x2(M: NDArray, f: NDArray) -> NDArray:
 
 
 def lyapunov_steady(M: NDArray, D: NDArray) -> NDArray:
-    """Solve :math:`\\bar M N + N M^T + D = 0` for stacks of n x n matrices.
+    r"""Solve :math:`\bar M N + N M^T + D = 0` for stacks of n x n matrices.
 
-    Here :math:`N_{ij} = \\langle \\delta v_i^\\dagger \\delta v_j \\rangle` are the normally
+    Here :math:`N_{ij} = \langle \delta v_i^\dagger \delta v_j \rangle` are the normally
     ordered second moments of the fluctuations and :math:`D` the thermal noise matrix.
 
     Parameters
@@ -254,5 +254,5 @@ def lyapunov_steady(M: NDArray, D: NDArray) -> NDArray:
 
 
 def lyapunov_transient(N_ss: NDArray, E: NDArray) -> NDArray:
-    """:math:`N(t) = N_{ss} - \\bar E N_{ss} E^T` for :math:`E = e^{Mt}` (starts from N(0) = 0)."""
+    r""":math:`N(t) = N_{ss} - \bar E N_{ss} E^T` for :math:`E = e^{Mt}` (starts from N(0) = 0)."""
     return N_ss - E.conj() @ N_ss @ np.swapaxes(E, -1, -2)

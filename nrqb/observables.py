@@ -1,7 +1,7 @@
-"""Battery figures of merit from amplitudes and second moments.
+r"""Battery figures of merit from amplitudes and second moments.
 
-* energy :math:`E = \\omega \\langle n \\rangle` (paper Sec. 2, :math:`E_B = \\omega_b\\langle b^\\dagger b\\rangle`),
-* transfer efficiency :math:`\\eta = E_B/(E_A + E_B)` (paper Eq. 11),
+* energy :math:`E = \omega \langle n \rangle` (paper Sec. 2, :math:`E_B = \omega_b\langle b^\dagger b\rangle`),
+* transfer efficiency :math:`\eta = E_B/(E_A + E_B)` (paper Eq. 11),
 * ergotropy of a single-mode Gaussian state (not in the paper; Sec. "Thermal baths").
 """
 
@@ -14,9 +14,9 @@ __all__ = ["efficiency", "gaussian_ergotropy"]
 
 
 def efficiency(E_A: ArrayLike, E_B: ArrayLike) -> NDArray[np.float64]:
-    """Charger-to-battery transfer efficiency :math:`\\eta = E_B/(E_A+E_B)` (paper Eq. 11).
+    r"""Charger-to-battery transfer efficiency :math:`\eta = E_B/(E_A+E_B)` (paper Eq. 11).
 
-    At :math:`t = 0` both energies vanish; there :math:`\\eta` is set to its limit 0
+    At :math:`t = 0` both energies vanish; there :math:`\eta` is set to its limit 0
     (from the vacuum the battery fills as :math:`t^4`, the charger as :math:`t^2`).
     """
     E_A, E_B = np.asarray(E_A, dtype=float), np.asarray(E_B, dtype=float)
@@ -27,30 +27,30 @@ def efficiency(E_A: ArrayLike, E_B: ArrayLike) -> NDArray[np.float64]:
 def gaussian_ergotropy(
     mean: ArrayLike, n_fluct: ArrayLike, m_fluct: ArrayLike = 0.0, omega: ArrayLike = 1.0
 ) -> NDArray[np.float64]:
-    """Ergotropy of a single-mode Gaussian state of :math:`H = \\omega b^\\dagger b`.
+    r"""Ergotropy of a single-mode Gaussian state of :math:`H = \omega b^\dagger b`.
 
     Parameters
     ----------
     mean : complex array
-        :math:`\\beta = \\langle b \\rangle`.
+        :math:`\beta = \langle b \rangle`.
     n_fluct : real array
-        :math:`\\langle \\delta b^\\dagger \\delta b\\rangle \\ge 0` (thermal-like fluctuations).
+        :math:`\langle \delta b^\dagger \delta b\rangle \ge 0` (thermal-like fluctuations).
     m_fluct : complex array, default 0
-        :math:`\\langle \\delta b\\, \\delta b\\rangle` (squeezing).
+        :math:`\langle \delta b\, \delta b\rangle` (squeezing).
     omega : real array, default 1
 
     Returns
     -------
     real array
-        :math:`\\mathcal{E} = \\omega\\,[|\\beta|^2 + n - (\\nu - 1/2)]`, with the symplectic
-        eigenvalue :math:`\\nu = \\sqrt{(n + 1/2)^2 - |m|^2}`.
+        :math:`\mathcal{E} = \omega\,[|\beta|^2 + n - (\nu - 1/2)]`, with the symplectic
+        eigenvalue :math:`\nu = \sqrt{(n + 1/2)^2 - |m|^2}`.
 
     Notes
     -----
     A Gaussian state has the spectrum of the thermal state with occupation
-    :math:`\\nu - 1/2`, and that thermal state is passive; the best unitary therefore
-    leaves energy :math:`\\omega(\\nu - 1/2)`. For a displaced thermal state
-    (:math:`m = 0`) this gives :math:`\\omega |\\beta|^2`; for a thermal state, 0.
+    :math:`\nu - 1/2`, and that thermal state is passive; the best unitary therefore
+    leaves energy :math:`\omega(\nu - 1/2)`. For a displaced thermal state
+    (:math:`m = 0`) this gives :math:`\omega |\beta|^2`; for a thermal state, 0.
     """
     n = np.asarray(n_fluct, dtype=float)
     m2 = np.abs(np.asarray(m_fluct)) ** 2

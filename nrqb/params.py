@@ -1,18 +1,18 @@
-"""Parameters of the effective charger--battery model, with validation and broadcasting.
+r"""Parameters of the effective charger--battery model, with validation and broadcasting.
 
 Units: frequencies and rates are in units of the bare mode frequency ``omega``
-(the paper sets :math:`\\hbar = 1` and quotes everything "in units of omega"),
+(the paper sets :math:`\hbar = 1` and quotes everything "in units of omega"),
 times are in units of ``1/omega``.
 
-The effective model (paper Eqs. 2, 3 and 5 with :math:`\\Delta_c = 0`) is the
+The effective model (paper Eqs. 2, 3 and 5 with :math:`\Delta_c = 0`) is the
 Lindblad equation with Hamiltonian
 
 .. math::
 
-    H = \\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b
-        + J a^\\dagger b + J^* b^\\dagger a + \\varepsilon (a + a^\\dagger)
+    H = \Delta_a a^\dagger a + \Delta_b b^\dagger b
+        + J a^\dagger b + J^* b^\dagger a + \varepsilon (a + a^\dagger)
 
-and dissipators :math:`\\kappa_a D[a] + \\kappa_b D[b] + \\Gamma D[a + e^{-i\\phi} b]`,
+and dissipators :math:`\kappa_a D[a] + \kappa_b D[b] + \Gamma D[a + e^{-i\phi} b]`,
 each bath optionally thermal with mean occupation ``n_th_a``, ``n_th_b``, ``n_th_c``.
 """
 
@@ -201,7 +201,7 @@ class ValidatedFields:
 
 @dataclass(frozen=True, eq=False)
 class Params(ValidatedFields):
-    """Parameters of the effective two-mode (charger ``a``, battery ``b``) model.
+    r"""Parameters of the effective two-mode (charger ``a``, battery ``b``) model.
 
     Every field may be a scalar or a numpy array; all fields broadcast together by
     numpy's rules (see :attr:`shape`), and so do the times given to
@@ -210,25 +210,25 @@ class Params(ValidatedFields):
     Parameters
     ----------
     Gamma : float or array
-        Collective damping rate :math:`\\Gamma \\ge 0` of the dissipator
-        :math:`\\Gamma D[a + e^{-i\\phi} b]` produced by the bad cavity (paper Eq. 5).
+        Collective damping rate :math:`\Gamma \ge 0` of the dissipator
+        :math:`\Gamma D[a + e^{-i\phi} b]` produced by the bad cavity (paper Eq. 5).
         This is the *Lindblad* rate: the charger's amplitude decays at
-        :math:`(\\Gamma + \\kappa_a)/2`. For the bad cavity of paper Eq. (1),
-        :math:`\\Gamma = g^2 \\gamma_m / (\\Delta_c^2 + \\gamma_m^2/4)`; see :func:`nrqb.eliminate`.
+        :math:`(\Gamma + \kappa_a)/2`. For the bad cavity of paper Eq. (1),
+        :math:`\Gamma = g^2 \gamma_m / (\Delta_c^2 + \gamma_m^2/4)`; see :func:`nrqb.eliminate`.
     kappa_a, kappa_b : float or array
-        Local damping rates :math:`\\kappa_a, \\kappa_b \\ge 0` of charger and battery.
+        Local damping rates :math:`\kappa_a, \kappa_b \ge 0` of charger and battery.
     epsilon : float or array
-        Amplitude of the coherent drive :math:`\\varepsilon (a + a^\\dagger)` on the charger.
+        Amplitude of the coherent drive :math:`\varepsilon (a + a^\dagger)` on the charger.
     phi : float or array
-        Phase :math:`\\phi` (radians) between the coherent and dissipative couplings.
+        Phase :math:`\phi` (radians) between the coherent and dissipative couplings.
     J : float, complex or array
-        Coherent coupling :math:`J a^\\dagger b + J^* b^\\dagger a`. Real in the paper; a complex
-        value is the paper's :math:`J_-` when the bad cavity is detuned (:math:`G \\neq 0`).
+        Coherent coupling :math:`J a^\dagger b + J^* b^\dagger a`. Real in the paper; a complex
+        value is the paper's :math:`J_-` when the bad cavity is detuned (:math:`G \neq 0`).
     Delta_a, Delta_b : float or array, default 0
-        Detunings :math:`\\Delta'_a, \\Delta'_b` of charger and battery from the drive
-        (the Lamb-shifted detunings of paper Eq. 2). The paper's :math:`\\Delta = \\Delta'_b - \\Delta'_a`.
+        Detunings :math:`\Delta'_a, \Delta'_b` of charger and battery from the drive
+        (the Lamb-shifted detunings of paper Eq. 2). The paper's :math:`\Delta = \Delta'_b - \Delta'_a`.
     omega : float or array, default 1
-        Bare frequency of charger and battery; energies are :math:`E = \\omega \\langle n \\rangle`.
+        Bare frequency of charger and battery; energies are :math:`E = \omega \langle n \rangle`.
     n_th_a, n_th_b, n_th_c : float or array, default 0
         Mean thermal occupations of the charger's, the battery's and the shared
         reservoir's baths (zero temperature in the paper).
@@ -266,22 +266,22 @@ class Params(ValidatedFields):
     # Derived quantities of the paper, as read-only properties.
     @property
     def Lambda_a(self) -> Any:
-        """Charger's total decay rate :math:`\\Lambda_a = \\Gamma + \\kappa_a` (paper Eq. 5)."""
+        r"""Charger's total decay rate :math:`\Lambda_a = \Gamma + \kappa_a` (paper Eq. 5)."""
         return self.Gamma + self.kappa_a
 
     @property
     def Lambda_b(self) -> Any:
-        """Battery's total decay rate :math:`\\Lambda_b = \\Gamma + \\kappa_b` (paper Eq. 5)."""
+        r"""Battery's total decay rate :math:`\Lambda_b = \Gamma + \kappa_b` (paper Eq. 5)."""
         return self.Gamma + self.kappa_b
 
     @property
     def Delta(self) -> Any:
-        """The paper's detuning :math:`\\Delta = \\Delta'_b - \\Delta'_a`."""
+        r"""The paper's detuning :math:`\Delta = \Delta'_b - \Delta'_a`."""
         return self.Delta_b - self.Delta_a
 
     @property
     def r(self) -> Any:
-        """Damping ratio :math:`r = \\kappa_b/\\kappa_a` (paper Sec. 3.2); ``inf`` when kappa_a is 0."""
+        r"""Damping ratio :math:`r = \kappa_b/\kappa_a` (paper Sec. 3.2); ``inf`` when kappa_a is 0."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.divide(self.kappa_b, self.kappa_a)
 

@@ -1,4 +1,4 @@
-"""Symbolic derivations of the model's equations with SymPy operator algebra.
+r"""Symbolic derivations of the model's equations with SymPy operator algebra.
 
 Everything in the chapters "Eliminating the bad cavity", "Moment equations" and "Solving the
 dynamics" is *computed* here, not typed: commutators of bosonic operators
@@ -11,17 +11,17 @@ Conventions (those of :mod:`nrqb.params`): the effective model is the Lindblad e
 
 .. math::
 
-    H = \\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b + J a^\\dagger b + J^* b^\\dagger a
-        + \\varepsilon (a + a^\\dagger),
-    \\qquad \\kappa_a D[a] + \\kappa_b D[b] + \\Gamma D[a + e^{-i\\phi} b],
+    H = \Delta_a a^\dagger a + \Delta_b b^\dagger b + J a^\dagger b + J^* b^\dagger a
+        + \varepsilon (a + a^\dagger),
+    \qquad \kappa_a D[a] + \kappa_b D[b] + \Gamma D[a + e^{-i\phi} b],
 
-with :math:`\\Lambda_{a,b} = \\Gamma + \\kappa_{a,b}`; the paper's :math:`J_-` is our :math:`J` and its
+with :math:`\Lambda_{a,b} = \Gamma + \kappa_{a,b}`; the paper's :math:`J_-` is our :math:`J` and its
 :math:`J_+` our :math:`J^*` (paper Eq. 2 with :math:`G = 0`). Rates and frequencies are in units of
-:math:`\\omega`, times in units of :math:`1/\\omega`.
+:math:`\omega`, times in units of :math:`1/\omega`.
 
-Moment symbols are module constants: :data:`mean_a` :math:`=\\langle a\\rangle`, :data:`mean_b`,
-:data:`mean_c`, :data:`n_a` :math:`=\\langle a^\\dagger a\\rangle`, :data:`n_b`,
-:data:`m_ab` :math:`=\\langle a^\\dagger b\\rangle` (so :math:`\\langle a b^\\dagger\\rangle = \\overline{m_{ab}}`).
+Moment symbols are module constants: :data:`mean_a` :math:`=\langle a\rangle`, :data:`mean_b`,
+:data:`mean_c`, :data:`n_a` :math:`=\langle a^\dagger a\rangle`, :data:`n_b`,
+:data:`m_ab` :math:`=\langle a^\dagger b\rangle` (so :math:`\langle a b^\dagger\rangle = \overline{m_{ab}}`).
 
 All public functions are cached; the whole module's derivations take a few seconds.
 """
@@ -107,7 +107,7 @@ def _moment_symbol(creators: tuple[str, ...], annihilators: tuple[str, ...]) -> 
 
 
 def moment(creators: Iterable[str] = (), annihilators: Iterable[str] = ()) -> sp.Expr:
-    """The c-number :math:`\\langle v_1^\\dagger\\cdots v_k^\\dagger\\, w_1\\cdots w_l\\rangle` of a normal-ordered monomial.
+    r"""The c-number :math:`\langle v_1^\dagger\cdots v_k^\dagger\, w_1\cdots w_l\rangle` of a normal-ordered monomial.
 
     Parameters
     ----------
@@ -157,9 +157,9 @@ def _monomials(expr: sp.Expr) -> Iterable[tuple[sp.Expr, list[BosonOp], list[Bos
 
 
 def normal_order(expr: sp.Expr) -> sp.Expr:
-    """Normal order a polynomial in bosonic operators of different modes.
+    r"""Normal order a polynomial in bosonic operators of different modes.
 
-    Uses :math:`[v, v^\\dagger] = 1` within a mode and commutation between modes
+    Uses :math:`[v, v^\dagger] = 1` within a mode and commutation between modes
     (:func:`sympy.physics.quantum.operatorordering.normal_ordered_form` with ``independent=True``),
     then sorts creation and annihilation operators by mode name so that equal monomials combine.
 
@@ -196,16 +196,16 @@ def expect(expr: sp.Expr) -> sp.Expr:
 
 
 def adjoint_lindblad(H: sp.Expr, O: sp.Expr, jumps: Iterable[tuple[sp.Expr, sp.Expr]]) -> sp.Expr:
-    """Heisenberg-picture generator of a Lindblad equation applied to an operator.
+    r"""Heisenberg-picture generator of a Lindblad equation applied to an operator.
 
     .. math::
 
-        \\frac{d}{dt} O = i[H, O] + \\sum_k \\gamma_k \\left(L_k^\\dagger O L_k
-            - \\tfrac12 \\{L_k^\\dagger L_k, O\\}\\right),
+        \frac{d}{dt} O = i[H, O] + \sum_k \gamma_k \left(L_k^\dagger O L_k
+            - \tfrac12 \{L_k^\dagger L_k, O\}\right),
 
-    so that :math:`\\frac{d}{dt}\\langle O\\rangle = \\langle \\mathcal{L}^\\dagger O\\rangle` for
-    :math:`\\dot\\rho = -i[H,\\rho] + \\sum_k \\gamma_k (L_k\\rho L_k^\\dagger - \\frac12\\{L_k^\\dagger L_k,\\rho\\})`
-    (paper Eqs. 3-4; :math:`\\hbar = 1`).
+    so that :math:`\frac{d}{dt}\langle O\rangle = \langle \mathcal{L}^\dagger O\rangle` for
+    :math:`\dot\rho = -i[H,\rho] + \sum_k \gamma_k (L_k\rho L_k^\dagger - \frac12\{L_k^\dagger L_k,\rho\})`
+    (paper Eqs. 3-4; :math:`\hbar = 1`).
 
     Parameters
     ----------
@@ -214,12 +214,12 @@ def adjoint_lindblad(H: sp.Expr, O: sp.Expr, jumps: Iterable[tuple[sp.Expr, sp.E
     O : sympy.Expr
         The observable.
     jumps : iterable of (rate, L)
-        Rates :math:`\\gamma_k \\ge 0` and jump operators :math:`L_k`.
+        Rates :math:`\gamma_k \ge 0` and jump operators :math:`L_k`.
 
     Returns
     -------
     sympy.Expr
-        The normal-ordered operator :math:`\\mathcal{L}^\\dagger O`.
+        The normal-ordered operator :math:`\mathcal{L}^\dagger O`.
     """
     out = sp.I * (H * O - O * H)
     for rate, L in jumps:
@@ -249,15 +249,15 @@ def _sym(name: str) -> sp.Symbol:
 
 @cache
 def effective_model() -> tuple[sp.Expr, tuple[tuple[sp.Expr, sp.Expr], ...], dict[str, sp.Symbol]]:
-    """Hamiltonian, jump operators and symbols of the effective charger-battery model.
+    r"""Hamiltonian, jump operators and symbols of the effective charger-battery model.
 
     Returns
     -------
     H : sympy.Expr
-        :math:`\\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b + J a^\\dagger b + J^* b^\\dagger a + \\varepsilon(a+a^\\dagger)`
+        :math:`\Delta_a a^\dagger a + \Delta_b b^\dagger b + J a^\dagger b + J^* b^\dagger a + \varepsilon(a+a^\dagger)`
         (paper Eq. 2, Hermitian part, with :math:`J_- = J`, :math:`J_+ = J^*`).
     jumps : tuple of (rate, L)
-        :math:`(\\kappa_a, a)`, :math:`(\\kappa_b, b)`, :math:`(\\Gamma, a + e^{-i\\phi} b)`.
+        :math:`(\kappa_a, a)`, :math:`(\kappa_b, b)`, :math:`(\Gamma, a + e^{-i\phi} b)`.
     symbols : dict
         Params field names to SymPy symbols (also ``omega``, ``Lambda_a``, ``Lambda_b``).
     """
@@ -276,13 +276,13 @@ def effective_model() -> tuple[sp.Expr, tuple[tuple[sp.Expr, sp.Expr], ...], dic
 
 @cache
 def heisenberg_equations() -> dict[sp.Expr, sp.Expr]:
-    """Equations of motion of :math:`\\langle O\\rangle` for :math:`O = a, b, a^\\dagger a, b^\\dagger b, a^\\dagger b`.
+    r"""Equations of motion of :math:`\langle O\rangle` for :math:`O = a, b, a^\dagger a, b^\dagger b, a^\dagger b`.
 
     Returns
     -------
     dict
         ``{mean_a: rhs, mean_b: rhs, n_a: rhs, n_b: rhs, m_ab: rhs}`` with
-        :math:`\\frac{d}{dt}\\langle O\\rangle = \\mathrm{rhs}`, computed with :func:`adjoint_lindblad`
+        :math:`\frac{d}{dt}\langle O\rangle = \mathrm{rhs}`, computed with :func:`adjoint_lindblad`
         from :func:`effective_model`. The first two are paper Eq. (5) (with :math:`G = 0`), the
         last three the corrected paper Eq. (6) / appendix Eq. (20).
     """
@@ -294,16 +294,16 @@ def heisenberg_equations() -> dict[sp.Expr, sp.Expr]:
 
 @cache
 def drift_matrix() -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Symbol]]:
-    """The drift matrix and drive vector of the mean amplitudes, derived (paper Eqs. 5 and 13).
+    r"""The drift matrix and drive vector of the mean amplitudes, derived (paper Eqs. 5 and 13).
 
     Returns
     -------
     M : sympy.Matrix
-        2x2 with :math:`\\frac{d}{dt}(\\langle a\\rangle, \\langle b\\rangle)^T = M (\\langle a\\rangle, \\langle b\\rangle)^T + f`;
-        :math:`M = \\begin{pmatrix} -i\\Delta_a - \\frac{\\kappa_a+\\Gamma}{2} & -iJ - \\frac{\\Gamma}{2}e^{-i\\phi} \\\\
-        -iJ^* - \\frac{\\Gamma}{2}e^{i\\phi} & -i\\Delta_b - \\frac{\\kappa_b+\\Gamma}{2}\\end{pmatrix}`.
+        2x2 with :math:`\frac{d}{dt}(\langle a\rangle, \langle b\rangle)^T = M (\langle a\rangle, \langle b\rangle)^T + f`;
+        :math:`M = \begin{pmatrix} -i\Delta_a - \frac{\kappa_a+\Gamma}{2} & -iJ - \frac{\Gamma}{2}e^{-i\phi} \\
+        -iJ^* - \frac{\Gamma}{2}e^{i\phi} & -i\Delta_b - \frac{\kappa_b+\Gamma}{2}\end{pmatrix}`.
     f : sympy.Matrix
-        :math:`(-i\\varepsilon, 0)^T`.
+        :math:`(-i\varepsilon, 0)^T`.
     symbols : dict
         Maps the :class:`nrqb.Params` field names ``Gamma, kappa_a, kappa_b, epsilon, phi, J,
         Delta_a, Delta_b`` to the SymPy symbols used (``J`` is complex).
@@ -311,7 +311,7 @@ def drift_matrix() -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Symbol]]:
     Raises
     ------
     ValueError
-        If the derived equations are not linear in :math:`\\langle a\\rangle, \\langle b\\rangle`
+        If the derived equations are not linear in :math:`\langle a\rangle, \langle b\rangle`
         (they always are for this model; the check guards the derivation).
     """
     eqs = heisenberg_equations()
@@ -327,12 +327,12 @@ def drift_matrix() -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Symbol]]:
 
 
 def paper_eq5() -> tuple[sp.Matrix, sp.Matrix]:
-    """Transcription of paper Eq. (5) (mean amplitudes), with :math:`G = 0`, :math:`J_- = J`, :math:`J_+ = J^*`.
+    r"""Transcription of paper Eq. (5) (mean amplitudes), with :math:`G = 0`, :math:`J_- = J`, :math:`J_+ = J^*`.
 
     Returns
     -------
     M, f : sympy.Matrix
-        As in :func:`drift_matrix`, with :math:`\\Lambda_{a,b} = \\Gamma + \\kappa_{a,b}` written out.
+        As in :func:`drift_matrix`, with :math:`\Lambda_{a,b} = \Gamma + \kappa_{a,b}` written out.
     """
     s = _effective_symbols()
     G, phi, J = s["Gamma"], s["phi"], s["J"]
@@ -348,26 +348,26 @@ def paper_eq5() -> tuple[sp.Matrix, sp.Matrix]:
 
 @cache
 def second_moment_equations() -> dict[sp.Expr, sp.Expr]:
-    """The second-moment system for :math:`\\langle a^\\dagger a\\rangle, \\langle b^\\dagger b\\rangle, \\langle a^\\dagger b\\rangle`.
+    r"""The second-moment system for :math:`\langle a^\dagger a\rangle, \langle b^\dagger b\rangle, \langle a^\dagger b\rangle`.
 
     Returns
     -------
     dict
         ``{n_a: rhs, n_b: rhs, m_ab: rhs}``, derived with :func:`adjoint_lindblad`. The system is
         closed among the three moments and their conjugates, driven by the first moments
-        :math:`\\langle a\\rangle, \\langle b\\rangle` (which obey the closed Eq. 5).
+        :math:`\langle a\rangle, \langle b\rangle` (which obey the closed Eq. 5).
 
     Notes
     -----
-    In the paper's notation (:math:`\\Lambda_{a,b} = \\Gamma + \\kappa_{a,b}`):
+    In the paper's notation (:math:`\Lambda_{a,b} = \Gamma + \kappa_{a,b}`):
 
     .. math::
 
-        \\dot{\\langle a^\\dagger a\\rangle} &= -\\Lambda_a \\langle a^\\dagger a\\rangle
-            + 2\\,\\mathrm{Re}\\{-i(J_- - i\\tfrac{\\Gamma}{2}e^{-i\\phi})\\langle a^\\dagger b\\rangle\\}
-            - 2\\varepsilon\\,\\mathrm{Im}\\langle a\\rangle,\\\\
-        \\dot{\\langle b^\\dagger b\\rangle} &= -\\Lambda_b \\langle b^\\dagger b\\rangle
-            + 2\\,\\mathrm{Re}\\{i(J_- + i\\tfrac{\\Gamma}{2}e^{-i\\phi})\\langle a^\\dagger b\\rangle\\},
+        \dot{\langle a^\dagger a\rangle} &= -\Lambda_a \langle a^\dagger a\rangle
+            + 2\,\mathrm{Re}\{-i(J_- - i\tfrac{\Gamma}{2}e^{-i\phi})\langle a^\dagger b\rangle\}
+            - 2\varepsilon\,\mathrm{Im}\langle a\rangle,\\
+        \dot{\langle b^\dagger b\rangle} &= -\Lambda_b \langle b^\dagger b\rangle
+            + 2\,\mathrm{Re}\{i(J_- + i\tfrac{\Gamma}{2}e^{-i\phi})\langle a^\dagger b\rangle\},
 
     the first with the *opposite* sign of the coupling term to the paper's main-text Eq. (6)
     (its appendix Eq. 20 has it right); see :func:`paper_eq6`.
@@ -381,11 +381,11 @@ def _two_re(z: sp.Expr) -> sp.Expr:
 
 
 def paper_eq6() -> dict[sp.Expr, sp.Expr]:
-    """Transcription of the paper's main-text Eq. (6), as printed.
+    r"""Transcription of the paper's main-text Eq. (6), as printed.
 
-    :math:`J_- = J`, :math:`J_+ = J^*` (:math:`G = 0`), :math:`\\Delta'_{a,b} = \\Delta_{a,b}`,
-    :math:`2\\mathrm{Re}\\,z = z + \\bar z`, :math:`2\\mathrm{Im}\\{\\varepsilon\\langle a\\rangle\\} =
-    -i\\varepsilon(\\langle a\\rangle - \\overline{\\langle a\\rangle})`.
+    :math:`J_- = J`, :math:`J_+ = J^*` (:math:`G = 0`), :math:`\Delta'_{a,b} = \Delta_{a,b}`,
+    :math:`2\mathrm{Re}\,z = z + \bar z`, :math:`2\mathrm{Im}\{\varepsilon\langle a\rangle\} =
+    -i\varepsilon(\langle a\rangle - \overline{\langle a\rangle})`.
 
     Returns
     -------
@@ -410,7 +410,7 @@ def paper_eq6() -> dict[sp.Expr, sp.Expr]:
 
 
 def paper_eq20() -> dict[sp.Expr, sp.Expr]:
-    """Transcription of the paper's appendix Eq. (20), as printed (:math:`\\Gamma_a = \\Gamma_b = \\Gamma`, :math:`G=0`).
+    r"""Transcription of the paper's appendix Eq. (20), as printed (:math:`\Gamma_a = \Gamma_b = \Gamma`, :math:`G=0`).
 
     Returns
     -------
@@ -439,13 +439,13 @@ def paper_eq20() -> dict[sp.Expr, sp.Expr]:
 
 
 def coherent_residuals(equations: Mapping[sp.Expr, sp.Expr]) -> dict[sp.Expr, sp.Expr]:
-    """Test second-moment equations on coherent states: residual of each equation, simplified.
+    r"""Test second-moment equations on coherent states: residual of each equation, simplified.
 
-    For a product of coherent states :math:`|\\alpha\\rangle|\\beta\\rangle` (exact here from the
-    vacuum at zero temperature), :math:`\\langle a^\\dagger a\\rangle = |\\alpha|^2`,
-    :math:`\\langle a^\\dagger b\\rangle = \\bar\\alpha\\beta`, ... and :math:`\\dot\\alpha, \\dot\\beta` follow
+    For a product of coherent states :math:`|\alpha\rangle|\beta\rangle` (exact here from the
+    vacuum at zero temperature), :math:`\langle a^\dagger a\rangle = |\alpha|^2`,
+    :math:`\langle a^\dagger b\rangle = \bar\alpha\beta`, ... and :math:`\dot\alpha, \dot\beta` follow
     from the derived Eq. (5). The residual
-    :math:`\\frac{d}{dt}(\\bar\\alpha\\alpha) - \\mathrm{rhs}(\\bar\\alpha\\alpha, \\ldots)` must vanish for a
+    :math:`\frac{d}{dt}(\bar\alpha\alpha) - \mathrm{rhs}(\bar\alpha\alpha, \ldots)` must vanish for a
     correct equation.
 
     Parameters
@@ -480,17 +480,17 @@ def coherent_residuals(equations: Mapping[sp.Expr, sp.Expr]) -> dict[sp.Expr, sp
 
 @cache
 def three_mode_model() -> tuple[sp.Expr, tuple[tuple[sp.Expr, sp.Expr], ...], dict[str, sp.Symbol]]:
-    """Hamiltonian, jumps and symbols of the three-mode model (paper Eq. 1).
+    r"""Hamiltonian, jumps and symbols of the three-mode model (paper Eq. 1).
 
     Returns
     -------
     H : sympy.Expr
-        Hermitian part of paper Eq. (1): :math:`\\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b + \\Delta_c c^\\dagger c
-        + g_a(e^{i\\phi} a c^\\dagger + e^{-i\\phi} a^\\dagger c) + g_b(b c^\\dagger + b^\\dagger c)
-        + J(a b^\\dagger + a^\\dagger b) + \\varepsilon(a + a^\\dagger)`.
+        Hermitian part of paper Eq. (1): :math:`\Delta_a a^\dagger a + \Delta_b b^\dagger b + \Delta_c c^\dagger c
+        + g_a(e^{i\phi} a c^\dagger + e^{-i\phi} a^\dagger c) + g_b(b c^\dagger + b^\dagger c)
+        + J(a b^\dagger + a^\dagger b) + \varepsilon(a + a^\dagger)`.
     jumps : tuple
-        :math:`(\\kappa_a, a), (\\kappa_b, b), (\\gamma_m, c)`: the paper's :math:`-i\\frac{\\gamma_m}{2}c^\\dagger c`
-        is the energy decay :math:`\\gamma_m D[c]`.
+        :math:`(\kappa_a, a), (\kappa_b, b), (\gamma_m, c)`: the paper's :math:`-i\frac{\gamma_m}{2}c^\dagger c`
+        is the energy decay :math:`\gamma_m D[c]`.
     symbols : dict
         Names of :class:`nrqb.ThreeModeParams` fields to symbols (``J`` real here).
     """
@@ -522,19 +522,19 @@ def three_mode_equations() -> dict[sp.Expr, sp.Expr]:
 
 @dataclass(frozen=True)
 class Elimination:
-    """Result of :func:`eliminate_bad_cavity`; all entries are SymPy expressions.
+    r"""Result of :func:`eliminate_bad_cavity`; all entries are SymPy expressions.
 
     Attributes
     ----------
-    c_adiabatic : :math:`\\langle c\\rangle` from :math:`\\dot{\\langle c\\rangle} = 0`
-    drift, drive : effective 2x2 drift matrix and drive vector of :math:`(\\langle a\\rangle, \\langle b\\rangle)`
-    Delta_a_eff, Delta_b_eff : Lamb-shifted detunings :math:`\\Delta'_{a,b}`
-    G : coherent reservoir-induced exchange :math:`g_a g_b\\Delta_c/(\\Delta_c^2+\\gamma^2)`
-    J_minus, J_plus : :math:`J - G e^{\\mp i\\phi}`
+    c_adiabatic : :math:`\langle c\rangle` from :math:`\dot{\langle c\rangle} = 0`
+    drift, drive : effective 2x2 drift matrix and drive vector of :math:`(\langle a\rangle, \langle b\rangle)`
+    Delta_a_eff, Delta_b_eff : Lamb-shifted detunings :math:`\Delta'_{a,b}`
+    G : coherent reservoir-induced exchange :math:`g_a g_b\Delta_c/(\Delta_c^2+\gamma^2)`
+    J_minus, J_plus : :math:`J - G e^{\mp i\phi}`
     Gamma_a, Gamma_b : Lindblad rates added to the charger and battery damping (energy rates)
     Gamma : collective Lindblad rate read from the off-diagonal drift
-    noise : 2x2 matrix :math:`\\xi_i\\bar\\xi_j` of the eliminated input noise (:math:`\\Gamma\\,\\bar w w^T`, :math:`L = w\\cdot(a, b)`)
-    gamma : :math:`\\gamma_m/2`
+    noise : 2x2 matrix :math:`\xi_i\bar\xi_j` of the eliminated input noise (:math:`\Gamma\,\bar w w^T`, :math:`L = w\cdot(a, b)`)
+    gamma : :math:`\gamma_m/2`
     symbols : the three-mode symbols
     """
 
@@ -556,7 +556,7 @@ class Elimination:
 
 @cache
 def eliminate_bad_cavity() -> Elimination:
-    """Adiabatic (Heisenberg-Langevin) elimination of the bad cavity :math:`c`.
+    r"""Adiabatic (Heisenberg-Langevin) elimination of the bad cavity :math:`c`.
 
     Returns
     -------
@@ -565,23 +565,23 @@ def eliminate_bad_cavity() -> Elimination:
     Notes
     -----
     The three-mode Heisenberg-Langevin equation for :math:`c` is
-    :math:`\\dot c = -(i\\Delta_c + \\gamma) c - i(g_a e^{i\\phi} a + g_b b) - \\sqrt{\\gamma_m}\\, c_{in}`,
-    :math:`\\gamma = \\gamma_m/2` (its mean part derived with :func:`adjoint_lindblad`). For
-    :math:`|\\Delta_c + i\\gamma| \\gg g_{a,b}` and the slow rates of :math:`a, b`, :math:`c` follows
-    adiabatically (:math:`\\dot c \\approx 0`). Substituting into the equations of :math:`a, b` gives
+    :math:`\dot c = -(i\Delta_c + \gamma) c - i(g_a e^{i\phi} a + g_b b) - \sqrt{\gamma_m}\, c_{in}`,
+    :math:`\gamma = \gamma_m/2` (its mean part derived with :func:`adjoint_lindblad`). For
+    :math:`|\Delta_c + i\gamma| \gg g_{a,b}` and the slow rates of :math:`a, b`, :math:`c` follows
+    adiabatically (:math:`\dot c \approx 0`). Substituting into the equations of :math:`a, b` gives
     (paper Eq. 2, with the rates in Lindblad normalisation):
 
     .. math::
 
-        \\Delta'_{a} = \\Delta_{a} - \\frac{g_{a}^2\\Delta_c}{\\Delta_c^2+\\gamma^2},\\quad
-        G = \\frac{g_a g_b \\Delta_c}{\\Delta_c^2+\\gamma^2},\\quad
-        \\Gamma = \\frac{2 g_a g_b\\gamma}{\\Delta_c^2+\\gamma^2}
-        \\;\\Big(= \\frac{4g^2}{\\gamma_m}\\text{ at } \\Delta_c = 0,\\ g_a = g_b = g\\Big).
+        \Delta'_{a} = \Delta_{a} - \frac{g_{a}^2\Delta_c}{\Delta_c^2+\gamma^2},\quad
+        G = \frac{g_a g_b \Delta_c}{\Delta_c^2+\gamma^2},\quad
+        \Gamma = \frac{2 g_a g_b\gamma}{\Delta_c^2+\gamma^2}
+        \;\Big(= \frac{4g^2}{\gamma_m}\text{ at } \Delta_c = 0,\ g_a = g_b = g\Big).
 
     The input noise :math:`c_{in}` is carried into :math:`a, b` with the correlation matrix
-    :attr:`Elimination.noise` :math:`= \\Gamma\\, \\bar w w^T`, :math:`w = (1, e^{-i\\phi})` for :math:`g_a = g_b`,
-    exactly the noise of the dissipator :math:`\\Gamma D[a + e^{-i\\phi} b]`: drift and noise both
-    fix :math:`\\Gamma` at twice the paper's Sec. 2 value.
+    :attr:`Elimination.noise` :math:`= \Gamma\, \bar w w^T`, :math:`w = (1, e^{-i\phi})` for :math:`g_a = g_b`,
+    exactly the noise of the dissipator :math:`\Gamma D[a + e^{-i\phi} b]`: drift and noise both
+    fix :math:`\Gamma` at twice the paper's Sec. 2 value.
     """
     eqs = three_mode_equations()
     _, _, s = three_mode_model()
@@ -623,7 +623,7 @@ def eliminate_bad_cavity() -> Elimination:
 
 @dataclass(frozen=True)
 class Projection:
-    """Result of :func:`projection_operator_route` (paper Appendix A, Eqs. 17-18).
+    r"""Result of :func:`projection_operator_route` (paper Appendix A, Eqs. 17-18).
 
     Attributes
     ----------
@@ -631,8 +631,8 @@ class Projection:
     H_eff : 2x2 Feshbach matrix :math:`h_{PP} + h_{PQ}(E - h_{QQ})^{-1}h_{QP}` at :math:`E = 0`
     H_eff_E : the same for general :math:`E` (symbol ``E``)
     amplitude_drift : :math:`-i H_{eff}` (how amplitudes evolve under the non-Hermitian :math:`H_{eff}`)
-    Gamma_paper : the paper's :math:`\\Gamma = g_a g_b\\gamma/(\\Delta_c^2+\\gamma^2)`, read off as
-        :math:`-\\mathrm{Im}(e^{i\\phi} H_{eff,ab})`
+    Gamma_paper : the paper's :math:`\Gamma = g_a g_b\gamma/(\Delta_c^2+\gamma^2)`, read off as
+        :math:`-\mathrm{Im}(e^{i\phi} H_{eff,ab})`
     """
 
     h: sp.Matrix
@@ -644,7 +644,7 @@ class Projection:
 
 @cache
 def projection_operator_route() -> Projection:
-    """The paper's projection-operator (Feshbach) elimination, Appendix A, reproduced.
+    r"""The paper's projection-operator (Feshbach) elimination, Appendix A, reproduced.
 
     Returns
     -------
@@ -652,18 +652,18 @@ def projection_operator_route() -> Projection:
 
     Notes
     -----
-    For a quadratic Hamiltonian the single-excitation matrix :math:`h_{ij} = [v_i, [H, v_j^\\dagger]]`
-    determines the amplitude dynamics :math:`\\dot v = -i h v`. With :math:`P` the span of
-    :math:`a, b` and :math:`Q` that of :math:`c`, and :math:`E \\ll |\\Delta_c - i\\gamma|`,
+    For a quadratic Hamiltonian the single-excitation matrix :math:`h_{ij} = [v_i, [H, v_j^\dagger]]`
+    determines the amplitude dynamics :math:`\dot v = -i h v`. With :math:`P` the span of
+    :math:`a, b` and :math:`Q` that of :math:`c`, and :math:`E \ll |\Delta_c - i\gamma|`,
 
-    .. math:: H_{eff} = h_{PP} - \\frac{h_{PQ}h_{QP}}{\\Delta_c - i\\gamma}
+    .. math:: H_{eff} = h_{PP} - \frac{h_{PQ}h_{QP}}{\Delta_c - i\gamma}
 
-    reproduces paper Eq. (18): :math:`\\Delta'_a - i\\Gamma_a` on the diagonal and
-    :math:`J - (G + i\\Gamma)e^{\\mp i\\phi}` off it, with :math:`\\Gamma_a, \\Gamma` the paper's Sec. 2
-    expressions. These are *amplitude* rates: :math:`-iH_{eff}` damps :math:`\\langle a\\rangle` at
-    :math:`\\Gamma_a`, whereas a Lindblad term :math:`\\Gamma D[\\cdot]` damps it at :math:`\\Gamma/2`.
-    The paper's Eq. (19) writes :math:`\\Gamma_a/2`, which halves the reservoir-induced damping;
-    the consistent Lindblad rate is :math:`2\\Gamma_{paper}` (:func:`eliminate_bad_cavity`).
+    reproduces paper Eq. (18): :math:`\Delta'_a - i\Gamma_a` on the diagonal and
+    :math:`J - (G + i\Gamma)e^{\mp i\phi}` off it, with :math:`\Gamma_a, \Gamma` the paper's Sec. 2
+    expressions. These are *amplitude* rates: :math:`-iH_{eff}` damps :math:`\langle a\rangle` at
+    :math:`\Gamma_a`, whereas a Lindblad term :math:`\Gamma D[\cdot]` damps it at :math:`\Gamma/2`.
+    The paper's Eq. (19) writes :math:`\Gamma_a/2`, which halves the reservoir-induced damping;
+    the consistent Lindblad rate is :math:`2\Gamma_{paper}` (:func:`eliminate_bad_cavity`).
     """
     H, _, s = three_mode_model()
     gamma = s["gamma_m"] / 2
@@ -685,10 +685,10 @@ def projection_operator_route() -> Projection:
 
 
 def paper_eq18() -> sp.Matrix:
-    """Transcription of paper Eq. (18) as a 2x2 single-excitation matrix (basis a, b).
+    r"""Transcription of paper Eq. (18) as a 2x2 single-excitation matrix (basis a, b).
 
-    :math:`\\begin{pmatrix}\\Delta'_a - i\\Gamma_a & J - (G + i\\Gamma)e^{-i\\phi}\\\\
-    J - (G + i\\Gamma)e^{i\\phi} & \\Delta'_b - i\\Gamma_b\\end{pmatrix}` with the paper's definitions.
+    :math:`\begin{pmatrix}\Delta'_a - i\Gamma_a & J - (G + i\Gamma)e^{-i\phi}\\
+    J - (G + i\Gamma)e^{i\phi} & \Delta'_b - i\Gamma_b\end{pmatrix}` with the paper's definitions.
     """
     _, _, s = three_mode_model()
     gamma = s["gamma_m"] / 2
@@ -716,14 +716,14 @@ def paper_eq18() -> sp.Matrix:
 
 @cache
 def nonreciprocity_condition() -> dict[str, Any]:
-    """Solve :math:`M_{01} = 0` (no battery-to-charger coupling) for :math:`J`, and for :math:`\\phi` with real :math:`J`.
+    r"""Solve :math:`M_{01} = 0` (no battery-to-charger coupling) for :math:`J`, and for :math:`\phi` with real :math:`J`.
 
     Returns
     -------
     dict
-        ``"J"``: the complex solution :math:`J = i\\frac{\\Gamma}{2}e^{-i\\phi}` (paper: :math:`J_- = i\\frac{\\Gamma}{2}e^{-i\\phi}`);
+        ``"J"``: the complex solution :math:`J = i\frac{\Gamma}{2}e^{-i\phi}` (paper: :math:`J_- = i\frac{\Gamma}{2}e^{-i\phi}`);
         ``"real"``: list of ``{J: ..., phi: ...}`` solutions with real :math:`J` and
-        :math:`\\phi \\in [0, 2\\pi)` (:math:`\\phi = \\pi/2, J = \\Gamma/2` and :math:`\\phi = 3\\pi/2, J = -\\Gamma/2`);
+        :math:`\phi \in [0, 2\pi)` (:math:`\phi = \pi/2, J = \Gamma/2` and :math:`\phi = 3\pi/2, J = -\Gamma/2`);
         ``"reverse"``: the solution of :math:`M_{10} = 0` (battery decoupled from the charger instead).
     """
     M, _, s = drift_matrix()
@@ -746,13 +746,13 @@ def _nonreciprocal_resonant_drift() -> tuple[sp.Matrix, sp.Matrix]:
 
 
 def with_Lambda(expr: Any) -> Any:
-    """Rewrite :math:`\\kappa_{a,b}` as :math:`\\Lambda_{a,b} - \\Gamma` (paper's effective rates)."""
+    r"""Rewrite :math:`\kappa_{a,b}` as :math:`\Lambda_{a,b} - \Gamma` (paper's effective rates)."""
     s = _effective_symbols()
     return expr.subs({s["kappa_a"]: s["Lambda_a"] - s["Gamma"], s["kappa_b"]: s["Lambda_b"] - s["Gamma"]})
 
 
 def _convolve(rate: sp.Expr, source: sp.Expr) -> sp.Expr:
-    """:math:`y(t) = \\int_0^t e^{-r(t-s)}\\,\\mathrm{src}(s)\\,ds` for a sum of exponentials (solves :math:`\\dot y = -ry + \\mathrm{src}`, :math:`y(0)=0`)."""
+    r""":math:`y(t) = \int_0^t e^{-r(t-s)}\,\mathrm{src}(s)\,ds` for a sum of exponentials (solves :math:`\dot y = -ry + \mathrm{src}`, :math:`y(0)=0`)."""
     s = sp.Dummy("s")
     total = sp.S.Zero
     for term in sp.Add.make_args(sp.expand(source.subs(t, s))):
@@ -773,20 +773,20 @@ def _convolve(rate: sp.Expr, source: sp.Expr) -> sp.Expr:
 
 @dataclass(frozen=True)
 class ClosedForms:
-    """Result of :func:`closed_form_solutions` (resonance, full nonreciprocity, from the vacuum).
+    r"""Result of :func:`closed_form_solutions` (resonance, full nonreciprocity, from the vacuum).
 
     Attributes
     ----------
     drift, drive : the triangular drift matrix and the drive vector used
-    alpha, beta : :math:`\\langle a\\rangle(t)`, :math:`\\langle b\\rangle(t)` from :math:`x(t) = (e^{Mt} - 1)M^{-1}f`
-    n_a, n_b, m_ab : :math:`|\\alpha|^2`, :math:`|\\beta|^2`, :math:`\\bar\\alpha\\beta`
+    alpha, beta : :math:`\langle a\rangle(t)`, :math:`\langle b\rangle(t)` from :math:`x(t) = (e^{Mt} - 1)M^{-1}f`
+    n_a, n_b, m_ab : :math:`|\alpha|^2`, :math:`|\beta|^2`, :math:`\bar\alpha\beta`
     n_a_moments, n_b_moments, m_ab_moments : the same by integrating the second-moment
         equations in sequence (the paper's Appendix B route)
     alpha_ss, beta_ss, n_a_ss, n_b_ss : steady states (paper Eq. 10)
-    ratio : :math:`E_B/E_A` in the steady state, :math:`4\\Gamma^2/\\Lambda_b^2`
+    ratio : :math:`E_B/E_A` in the steady state, :math:`4\Gamma^2/\Lambda_b^2`
     eta_ss : steady-state efficiency :math:`E_B/(E_A+E_B)`
-    beta_equal, n_b_equal : the solution at :math:`\\Lambda_a = \\Lambda_b = \\Lambda` (symbol ``Lambda_a``)
-    alpha_detuned, n_a_detuned : charger with detuning :math:`\\Delta_a` (paper Eq. 21)
+    beta_equal, n_b_equal : the solution at :math:`\Lambda_a = \Lambda_b = \Lambda` (symbol ``Lambda_a``)
+    alpha_detuned, n_a_detuned : charger with detuning :math:`\Delta_a` (paper Eq. 21)
     """
 
     drift: sp.Matrix
@@ -812,12 +812,12 @@ class ClosedForms:
 
 
 def _amplitudes(M: sp.Matrix, f: sp.Matrix) -> sp.Matrix:
-    """:math:`x(t) = \\int_0^t e^{M(t-s)}f\\,ds = (e^{Mt} - 1)M^{-1}f`, simplified."""
+    r""":math:`x(t) = \int_0^t e^{M(t-s)}f\,ds = (e^{Mt} - 1)M^{-1}f`, simplified."""
     return ((M * t).exp() - sp.eye(M.shape[0])) * M.inv() * f
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:
-    """Write a sum of exponentials as a polynomial in :math:`e^{-\\Lambda_a t/2}, e^{-\\Lambda_b t/2}` with factored coefficients."""
+    r"""Write a sum of exponentials as a polynomial in :math:`e^{-\Lambda_a t/2}, e^{-\Lambda_b t/2}` with factored coefficients."""
     s = _effective_symbols()
     u, v = sp.symbols("u v", positive=True)
     back = {u: sp.exp(-s["Lambda_a"] * t / 2), v: sp.exp(-s["Lambda_b"] * t / 2)}
@@ -834,7 +834,7 @@ def _tidy(expr: sp.Expr) -> sp.Expr:
 
 @cache
 def closed_form_solutions() -> ClosedForms:
-    """Solve the charging dynamics at resonance and full nonreciprocity, from the vacuum.
+    r"""Solve the charging dynamics at resonance and full nonreciprocity, from the vacuum.
 
     Returns
     -------
@@ -842,22 +842,22 @@ def closed_form_solutions() -> ClosedForms:
 
     Notes
     -----
-    At :math:`\\Delta_a = \\Delta_b = 0` and :math:`J = i\\frac{\\Gamma}{2}e^{-i\\phi}` the drift matrix is lower
-    triangular, :math:`M = \\begin{pmatrix}-\\Lambda_a/2 & 0\\\\ -\\Gamma e^{i\\phi} & -\\Lambda_b/2\\end{pmatrix}`,
+    At :math:`\Delta_a = \Delta_b = 0` and :math:`J = i\frac{\Gamma}{2}e^{-i\phi}` the drift matrix is lower
+    triangular, :math:`M = \begin{pmatrix}-\Lambda_a/2 & 0\\ -\Gamma e^{i\phi} & -\Lambda_b/2\end{pmatrix}`,
     and :math:`x(t) = (e^{Mt}-1)M^{-1}f` gives (paper Eqs. 21-22)
 
     .. math::
 
-        \\langle a\\rangle = -\\frac{2i\\varepsilon}{\\Lambda_a}\\bigl(1 - e^{-\\Lambda_a t/2}\\bigr),\\qquad
-        \\langle b\\rangle = \\frac{4i\\varepsilon\\Gamma e^{i\\phi}}{\\Lambda_a}\\left[\\frac{1 - e^{-\\Lambda_b t/2}}{\\Lambda_b}
-            + \\frac{e^{-\\Lambda_a t/2} - e^{-\\Lambda_b t/2}}{\\Lambda_a - \\Lambda_b}\\right],
+        \langle a\rangle = -\frac{2i\varepsilon}{\Lambda_a}\bigl(1 - e^{-\Lambda_a t/2}\bigr),\qquad
+        \langle b\rangle = \frac{4i\varepsilon\Gamma e^{i\phi}}{\Lambda_a}\left[\frac{1 - e^{-\Lambda_b t/2}}{\Lambda_b}
+            + \frac{e^{-\Lambda_a t/2} - e^{-\Lambda_b t/2}}{\Lambda_a - \Lambda_b}\right],
 
-    so :math:`\\langle a^\\dagger a\\rangle = |\\langle a\\rangle|^2` (Eq. 7 with :math:`\\Lambda \\to \\Lambda_a`),
-    :math:`E_B(\\infty) = 16\\omega\\varepsilon^2\\Gamma^2/(\\Lambda_a^2\\Lambda_b^2)` (Eq. 10, simplified) and
-    :math:`E_B/E_A \\to 4\\Gamma^2/\\Lambda_b^2`. At :math:`\\Lambda_a = \\Lambda_b` the bracket becomes
-    :math:`(1 - e^{-\\Lambda t/2})/\\Lambda - \\frac{t}{2}e^{-\\Lambda t/2}` (a Jordan block of :math:`M`).
+    so :math:`\langle a^\dagger a\rangle = |\langle a\rangle|^2` (Eq. 7 with :math:`\Lambda \to \Lambda_a`),
+    :math:`E_B(\infty) = 16\omega\varepsilon^2\Gamma^2/(\Lambda_a^2\Lambda_b^2)` (Eq. 10, simplified) and
+    :math:`E_B/E_A \to 4\Gamma^2/\Lambda_b^2`. At :math:`\Lambda_a = \Lambda_b` the bracket becomes
+    :math:`(1 - e^{-\Lambda t/2})/\Lambda - \frac{t}{2}e^{-\Lambda t/2}` (a Jordan block of :math:`M`).
     The second moments are also obtained independently by integrating Eq. (20) in the order
-    :math:`\\langle a^\\dagger a\\rangle \\to \\langle a^\\dagger b\\rangle \\to \\langle b^\\dagger b\\rangle` (which is
+    :math:`\langle a^\dagger a\rangle \to \langle a^\dagger b\rangle \to \langle b^\dagger b\rangle` (which is
     triangular at nonreciprocity), the paper's Appendix B route.
     """
     s = _effective_symbols()
@@ -915,7 +915,7 @@ def closed_form_solutions() -> ClosedForms:
 
 
 def paper_A() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
-    """The coefficients :math:`A_1, \\ldots, A_4` below the paper's Eq. (9), transcribed."""
+    r"""The coefficients :math:`A_1, \ldots, A_4` below the paper's Eq. (9), transcribed."""
     s = _effective_symbols()
     La, Lb = s["Lambda_a"], s["Lambda_b"]
     return (
@@ -927,15 +927,15 @@ def paper_A() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
 
 
 def paper_eq7() -> sp.Expr:
-    """Paper Eq. (7) as printed, reading its :math:`\\Lambda^2` as :math:`\\Lambda_a^2`."""
+    r"""Paper Eq. (7) as printed, reading its :math:`\Lambda^2` as :math:`\Lambda_a^2`."""
     s = _effective_symbols()
     return 4 * s["epsilon"] ** 2 / s["Lambda_a"] ** 2 * (1 - sp.exp(-s["Lambda_a"] * t / 2)) ** 2
 
 
 def paper_eq8() -> sp.Expr:
-    """Paper Eq. (8) / (24) for :math:`\\langle b^\\dagger b\\rangle(t)`, transcribed with :func:`paper_A`.
+    r"""Paper Eq. (8) / (24) for :math:`\langle b^\dagger b\rangle(t)`, transcribed with :func:`paper_A`.
 
-    Undefined (0/0) at :math:`\\Lambda_a = \\Lambda_b` and with a :math:`1/(\\Lambda_b - \\Lambda_a/2)`
+    Undefined (0/0) at :math:`\Lambda_a = \Lambda_b` and with a :math:`1/(\Lambda_b - \Lambda_a/2)`
     factor; both singularities are removable (see :func:`closed_form_solutions`).
     """
     s = _effective_symbols()
@@ -953,7 +953,7 @@ def paper_eq8() -> sp.Expr:
 
 
 def paper_eq9() -> sp.Expr:
-    """Paper Eq. (9) / (23) for :math:`\\langle a^\\dagger b\\rangle(t)`, transcribed."""
+    r"""Paper Eq. (9) / (23) for :math:`\langle a^\dagger b\rangle(t)`, transcribed."""
     s = _effective_symbols()
     La, Lb, eps, G, phi = s["Lambda_a"], s["Lambda_b"], s["epsilon"], s["Gamma"], s["phi"]
     A1, A2, A3, A4 = paper_A()
@@ -968,7 +968,7 @@ def paper_eq9() -> sp.Expr:
 
 
 def paper_eq10() -> tuple[sp.Expr, sp.Expr]:
-    """Paper Eq. (10): :math:`(E_A(\\infty), E_B(\\infty))` as printed."""
+    r"""Paper Eq. (10): :math:`(E_A(\infty), E_B(\infty))` as printed."""
     s = _effective_symbols()
     La, Lb, eps, G, w = s["Lambda_a"], s["Lambda_b"], s["epsilon"], s["Gamma"], s["omega"]
     E_A = 4 * w * eps**2 / La**2
@@ -977,7 +977,7 @@ def paper_eq10() -> tuple[sp.Expr, sp.Expr]:
 
 
 def paper_eq21() -> tuple[sp.Expr, sp.Expr]:
-    """Paper Eq. (21) and the line below it: :math:`\\langle a\\rangle(t)` and :math:`\\langle a^\\dagger a\\rangle(t)` with detuning."""
+    r"""Paper Eq. (21) and the line below it: :math:`\langle a\rangle(t)` and :math:`\langle a^\dagger a\rangle(t)` with detuning."""
     s = _effective_symbols()
     La, D, eps = s["Lambda_a"], s["Delta_a"], s["epsilon"]
     den = D**2 + (La / 2) ** 2
@@ -987,7 +987,7 @@ def paper_eq21() -> tuple[sp.Expr, sp.Expr]:
 
 
 def paper_eq22() -> sp.Expr:
-    """Paper Eq. (22) for :math:`\\langle b\\rangle(t)`, transcribed."""
+    r"""Paper Eq. (22) for :math:`\langle b\rangle(t)`, transcribed."""
     s = _effective_symbols()
     La, Lb, eps, G, phi = s["Lambda_a"], s["Lambda_b"], s["epsilon"], s["Gamma"], s["phi"]
     eb, ea = sp.exp(-Lb * t / 2), sp.exp(-La * t / 2)
@@ -995,9 +995,9 @@ def paper_eq22() -> sp.Expr:
 
 
 def steady_state_ratio() -> sp.Expr:
-    """:math:`E_B(\\infty)/E_A(\\infty) = 4\\Gamma^2/\\Lambda_b^2` at resonance and nonreciprocity (derived).
+    r""":math:`E_B(\infty)/E_A(\infty) = 4\Gamma^2/\Lambda_b^2` at resonance and nonreciprocity (derived).
 
-    The paper prints :math:`4\\Gamma^2/\\Delta^2 \\approx 4`; :math:`\\Delta` is its detuning, which is zero there.
+    The paper prints :math:`4\Gamma^2/\Delta^2 \approx 4`; :math:`\Delta` is its detuning, which is zero there.
     """
     return closed_form_solutions().ratio
 
@@ -1008,7 +1008,7 @@ def steady_state_ratio() -> sp.Expr:
 
 
 def evaluate(expr: Any, p: Any, t: Any = None, values: Mapping[sp.Symbol, Any] | None = None) -> Any:
-    """Evaluate a symbolic result numerically for a parameter object.
+    r"""Evaluate a symbolic result numerically for a parameter object.
 
     Parameters
     ----------
@@ -1017,7 +1017,7 @@ def evaluate(expr: Any, p: Any, t: Any = None, values: Mapping[sp.Symbol, Any] |
         Each free symbol is looked up by its name as an attribute of ``p`` (``Gamma``, ``J``,
         ``Lambda_a``, ``g_a``, ...), scalar parameters only.
     t : array_like, optional
-        Times (units of :math:`1/\\omega`) for the symbol :data:`t`.
+        Times (units of :math:`1/\omega`) for the symbol :data:`t`.
     values : mapping, optional
         Values for other symbols, e.g. moment symbols ``{n_a: array}``.
 
@@ -1033,7 +1033,7 @@ def evaluate(expr: Any, p: Any, t: Any = None, values: Mapping[sp.Symbol, Any] |
     Notes
     -----
     Values are passed as NumPy arrays, so a removable singularity (e.g. :func:`paper_eq8` at
-    :math:`\\Lambda_a = \\Lambda_b`) evaluates to ``nan`` rather than raising.
+    :math:`\Lambda_a = \Lambda_b`) evaluates to ``nan`` rather than raising.
     """
     values = dict(values or {})
     args, vals = [], []

@@ -1,27 +1,27 @@
-"""The full three-mode model of paper Eq. (1) and the adiabatic elimination of the bad cavity.
+r"""The full three-mode model of paper Eq. (1) and the adiabatic elimination of the bad cavity.
 
 Modes: charger ``a``, battery ``b``, bad cavity ``c``. The Hamiltonian (rotating frame
 of the drive) is
 
 .. math::
 
-    H = \\Delta_a a^\\dagger a + \\Delta_b b^\\dagger b + \\Delta_c c^\\dagger c
-        + g_a (e^{i\\phi} a c^\\dagger + e^{-i\\phi} a^\\dagger c) + g_b (b c^\\dagger + b^\\dagger c)
-        + J (a^\\dagger b + b^\\dagger a) + \\varepsilon (a + a^\\dagger),
+    H = \Delta_a a^\dagger a + \Delta_b b^\dagger b + \Delta_c c^\dagger c
+        + g_a (e^{i\phi} a c^\dagger + e^{-i\phi} a^\dagger c) + g_b (b c^\dagger + b^\dagger c)
+        + J (a^\dagger b + b^\dagger a) + \varepsilon (a + a^\dagger),
 
-and the bad cavity decays at the energy rate :math:`\\gamma_m` (the paper's
-:math:`-i\\gamma_m/2\\, c^\\dagger c`, i.e. a Lindblad term :math:`\\gamma_m D[c]`), the charger and
-battery at :math:`\\kappa_a, \\kappa_b`. The linear 3x3 problem is solved exactly with a
+and the bad cavity decays at the energy rate :math:`\gamma_m` (the paper's
+:math:`-i\gamma_m/2\, c^\dagger c`, i.e. a Lindblad term :math:`\gamma_m D[c]`), the charger and
+battery at :math:`\kappa_a, \kappa_b`. The linear 3x3 problem is solved exactly with a
 matrix exponential; no adiabatic approximation is made.
 
-Eliminating :math:`c` (:math:`\\dot c \\approx 0`) gives :func:`eliminate`. The Lindblad rate of the
-collective dissipator :math:`\\Gamma D[a + e^{-i\\phi}b]` comes out as
+Eliminating :math:`c` (:math:`\dot c \approx 0`) gives :func:`eliminate`. The Lindblad rate of the
+collective dissipator :math:`\Gamma D[a + e^{-i\phi}b]` comes out as
 
-.. math:: \\Gamma = \\frac{2 g_a g_b \\gamma}{\\Delta_c^2 + \\gamma^2} = \\frac{4 g_a g_b}{\\gamma_m}\\ (\\Delta_c = 0),\\qquad \\gamma = \\gamma_m/2,
+.. math:: \Gamma = \frac{2 g_a g_b \gamma}{\Delta_c^2 + \gamma^2} = \frac{4 g_a g_b}{\gamma_m}\ (\Delta_c = 0),\qquad \gamma = \gamma_m/2,
 
 twice the paper's Sec. 2 expression (which is the amplitude rate that multiplies
-:math:`-i a^\\dagger a` in :math:`H_{eff}`) and four times its Sec. 5 expression
-:math:`g^2/\\gamma_m`. The tests and the chapter "Eliminating the bad cavity" confirm
+:math:`-i a^\dagger a` in :math:`H_{eff}`) and four times its Sec. 5 expression
+:math:`g^2/\gamma_m`. The tests and the chapter "Eliminating the bad cavity" confirm
 this against the three-mode dynamics.
 """
 
@@ -68,16 +68,16 @@ _RULES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, eq=False)
 class ThreeModeParams(ValidatedFields):
-    """Parameters of the three-mode model, paper Eq. (1); units of ``omega``, broadcastable.
+    r"""Parameters of the three-mode model, paper Eq. (1); units of ``omega``, broadcastable.
 
     Parameters
     ----------
     g_a, g_b : float or array
-        Couplings of charger and battery to the bad cavity (:math:`g_a e^{\\pm i\\phi}`, :math:`g_b`).
+        Couplings of charger and battery to the bad cavity (:math:`g_a e^{\pm i\phi}`, :math:`g_b`).
     gamma_m : float or array
-        Energy decay rate :math:`\\gamma_m \\ge 0` of the bad cavity.
+        Energy decay rate :math:`\gamma_m \ge 0` of the bad cavity.
     Delta_c : float or array
-        Bad-cavity detuning :math:`\\Delta_c` from the drive.
+        Bad-cavity detuning :math:`\Delta_c` from the drive.
     kappa_a, kappa_b, epsilon, phi, J, Delta_a, Delta_b, omega, n_th_a, n_th_b
         As in :class:`nrqb.Params` (here ``Delta_a, Delta_b`` are the bare detunings).
     n_th_c : float or array, default 0
@@ -105,19 +105,19 @@ class ThreeModeParams(ValidatedFields):
 
     @property
     def adiabaticity(self) -> NDArray | float:
-        """:math:`\\max(g_a, g_b)/|\\Delta_c - i\\gamma_m/2|`: small when elimination is valid."""
+        r""":math:`\max(g_a, g_b)/|\Delta_c - i\gamma_m/2|`: small when elimination is valid."""
         return np.maximum(np.abs(self.g_a), np.abs(self.g_b)) / np.abs(self.Delta_c - 0.5j * self.gamma_m)
 
 
 @dataclass(frozen=True, eq=False)
 class ThreeModeTrajectory:
-    """Result of :func:`evolve_three_mode`; arrays of the broadcast shape of ``p.shape`` and ``t``.
+    r"""Result of :func:`evolve_three_mode`; arrays of the broadcast shape of ``p.shape`` and ``t``.
 
     Attributes
     ----------
-    t, alpha, beta, c : amplitudes :math:`\\langle a\\rangle, \\langle b\\rangle, \\langle c\\rangle`
+    t, alpha, beta, c : amplitudes :math:`\langle a\rangle, \langle b\rangle, \langle c\rangle`
     n_a, n_b, n_c : occupations
-    E_A, E_B, E_C : energies :math:`\\omega\\langle n\\rangle` (all modes measured in units of omega)
+    E_A, E_B, E_C : energies :math:`\omega\langle n\rangle` (all modes measured in units of omega)
     eta : :math:`E_B/(E_A+E_B)`
     P : :math:`dE_B/dt`, exact
     """
@@ -138,7 +138,7 @@ class ThreeModeTrajectory:
 
 
 def drift_matrix_three_mode(p: ThreeModeParams) -> tuple[NDArray, NDArray, NDArray]:
-    """Drift matrix, drive vector and noise matrix of :math:`(\\langle a\\rangle, \\langle b\\rangle, \\langle c\\rangle)`."""
+    r"""Drift matrix, drive vector and noise matrix of :math:`(\langle a\rangle, \langle b\rangle, \langle c\rangle)`."""
     shape = p.shape
     phase = np.exp(1j * np.asarray(p.phi))
     M = np.zeros((*shape, 3, 3), dtype=complex)
@@ -159,13 +159,13 @@ def drift_matrix_three_mode(p: ThreeModeParams) -> tuple[NDArray, NDArray, NDArr
 
 
 def evolve_three_mode(p: ThreeModeParams, t: ArrayLike) -> ThreeModeTrajectory:
-    """Charge from the vacuum with the full three-mode model (no elimination).
+    r"""Charge from the vacuum with the full three-mode model (no elimination).
 
     Parameters
     ----------
     p : ThreeModeParams
     t : array_like
-        Times :math:`\\ge 0` in units of ``1/omega``; broadcast with ``p``'s fields.
+        Times :math:`\ge 0` in units of ``1/omega``; broadcast with ``p``'s fields.
 
     Returns
     -------
@@ -174,9 +174,9 @@ def evolve_three_mode(p: ThreeModeParams, t: ArrayLike) -> ThreeModeTrajectory:
     Notes
     -----
     The amplitudes come from the exponential of the augmented 4x4 matrix
-    :math:`\\begin{pmatrix} M & f\\\\ 0 & 0\\end{pmatrix} t`, whose last column holds
-    :math:`x(t) = \\int_0^t e^{Ms} f\\, ds`; this needs no inverse of :math:`M`.
-    Thermal fluctuations use :math:`N(t) = N_{ss} - \\bar E N_{ss} E^T`.
+    :math:`\begin{pmatrix} M & f\\ 0 & 0\end{pmatrix} t`, whose last column holds
+    :math:`x(t) = \int_0^t e^{Ms} f\, ds`; this needs no inverse of :math:`M`.
+    Thermal fluctuations use :math:`N(t) = N_{ss} - \bar E N_{ss} E^T`.
     """
     times = check_times(t)
     M, f, D = drift_matrix_three_mode(p)
@@ -224,7 +224,7 @@ def _trajectory(p: ThreeModeParams, t: NDArray, x: NDArray, fluct: NDArray, P: N
 
 
 def steady_state_three_mode(p: ThreeModeParams) -> ThreeModeTrajectory:
-    """The :math:`t\\to\\infty` limit of :func:`evolve_three_mode` (``t = inf``, ``P = 0``)."""
+    r"""The :math:`t\to\infty` limit of :func:`evolve_three_mode` (``t = inf``, ``P = 0``)."""
     M, f, D = drift_matrix_three_mode(p)
     x = -np.linalg.solve(M, f[..., None])[..., 0]
     if p.is_thermal:
@@ -236,15 +236,15 @@ def steady_state_three_mode(p: ThreeModeParams) -> ThreeModeTrajectory:
 
 
 def gamma_conventions(g: ArrayLike, gamma_m: ArrayLike, Delta_c: ArrayLike = 0.0) -> dict[str, NDArray | float]:
-    """The collective rate Gamma by the three formulas in play, for :math:`g_a = g_b = g`.
+    r"""The collective rate Gamma by the three formulas in play, for :math:`g_a = g_b = g`.
 
     Returns
     -------
     dict
-        ``"lindblad"``: :math:`2g^2\\gamma/(\\Delta_c^2+\\gamma^2)`, :math:`\\gamma = \\gamma_m/2` (what
+        ``"lindblad"``: :math:`2g^2\gamma/(\Delta_c^2+\gamma^2)`, :math:`\gamma = \gamma_m/2` (what
         :func:`eliminate` returns and the three-mode model confirms);
-        ``"paper_sec2"``: :math:`g^2\\gamma/(\\Delta_c^2+\\gamma^2)` (paper Eq. 2 text);
-        ``"paper_sec5"``: :math:`g^2/\\gamma_m` (paper Sec. 5).
+        ``"paper_sec2"``: :math:`g^2\gamma/(\Delta_c^2+\gamma^2)` (paper Eq. 2 text);
+        ``"paper_sec5"``: :math:`g^2/\gamma_m` (paper Sec. 5).
     """
     g = np.asarray(g, dtype=float)
     gamma = 0.5 * np.asarray(gamma_m, dtype=float)
@@ -257,23 +257,23 @@ def gamma_conventions(g: ArrayLike, gamma_m: ArrayLike, Delta_c: ArrayLike = 0.0
 
 
 def eliminate(p: ThreeModeParams) -> Params:
-    """Adiabatically eliminate the bad cavity: the effective :class:`nrqb.Params` (paper Eq. 2).
+    r"""Adiabatically eliminate the bad cavity: the effective :class:`nrqb.Params` (paper Eq. 2).
 
-    Setting :math:`\\dot c = 0` in the three-mode equations gives
-    :math:`c \\approx -(g_a e^{i\\phi} a + g_b b)/(\\Delta_c - i\\gamma)`, :math:`\\gamma = \\gamma_m/2`, and
+    Setting :math:`\dot c = 0` in the three-mode equations gives
+    :math:`c \approx -(g_a e^{i\phi} a + g_b b)/(\Delta_c - i\gamma)`, :math:`\gamma = \gamma_m/2`, and
 
-    * Lamb shifts :math:`\\Delta'_{a,b} = \\Delta_{a,b} - g_{a,b}^2 \\Delta_c/(\\Delta_c^2 + \\gamma^2)`,
-    * coherent coupling :math:`J_- = J - G e^{-i\\phi}`, :math:`G = g_a g_b \\Delta_c/(\\Delta_c^2+\\gamma^2)`,
-      (complex in general; real when :math:`\\Delta_c = 0`),
-    * collective Lindblad rate :math:`\\Gamma = 2 g_a g_b\\gamma/(\\Delta_c^2+\\gamma^2)`,
-      twice the paper's Sec. 2 :math:`\\Gamma` (see :func:`gamma_conventions`),
+    * Lamb shifts :math:`\Delta'_{a,b} = \Delta_{a,b} - g_{a,b}^2 \Delta_c/(\Delta_c^2 + \gamma^2)`,
+    * coherent coupling :math:`J_- = J - G e^{-i\phi}`, :math:`G = g_a g_b \Delta_c/(\Delta_c^2+\gamma^2)`,
+      (complex in general; real when :math:`\Delta_c = 0`),
+    * collective Lindblad rate :math:`\Gamma = 2 g_a g_b\gamma/(\Delta_c^2+\gamma^2)`,
+      twice the paper's Sec. 2 :math:`\Gamma` (see :func:`gamma_conventions`),
     * the reservoir's thermal occupation ``n_th_c`` carried over.
 
     Parameters
     ----------
     p : ThreeModeParams
-        Needs :math:`g_a = g_b` (paper Eq. 5 assumes it): with :math:`g_a \\ne g_b` the reservoir's
-        dissipator :math:`D[g_a a + g_b e^{-i\\phi} b]` is not of the form of :class:`nrqb.Params`.
+        Needs :math:`g_a = g_b` (paper Eq. 5 assumes it): with :math:`g_a \ne g_b` the reservoir's
+        dissipator :math:`D[g_a a + g_b e^{-i\phi} b]` is not of the form of :class:`nrqb.Params`.
 
     Returns
     -------
@@ -314,16 +314,16 @@ def eliminate(p: ThreeModeParams) -> Params:
 
 
 def three_mode_from_effective(p: Params, gamma_m: ArrayLike, Delta_c: ArrayLike = 0.0) -> ThreeModeParams:
-    """A three-mode model whose elimination gives ``p`` (resonant reservoir, :math:`g_a = g_b`).
+    r"""A three-mode model whose elimination gives ``p`` (resonant reservoir, :math:`g_a = g_b`).
 
-    Inverts :func:`eliminate` for :math:`\\Delta_c = 0`: :math:`g = \\sqrt{\\Gamma\\gamma_m}/2`.
-    For :math:`\\Delta_c \\ne 0` it uses :math:`g^2 = \\Gamma(\\Delta_c^2+\\gamma^2)/(2\\gamma)` and compensates
+    Inverts :func:`eliminate` for :math:`\Delta_c = 0`: :math:`g = \sqrt{\Gamma\gamma_m}/2`.
+    For :math:`\Delta_c \ne 0` it uses :math:`g^2 = \Gamma(\Delta_c^2+\gamma^2)/(2\gamma)` and compensates
     the Lamb shifts and :math:`G`, so the effective parameters match ``p`` exactly.
 
     Raises
     ------
     ValueError
-        If ``p.J`` is complex with :math:`\\Delta_c = 0` (the three-mode ``J`` is real).
+        If ``p.J`` is complex with :math:`\Delta_c = 0` (the three-mode ``J`` is real).
     """
     gamma_m = validate_field("three_mode_from_effective", "gamma_m", gamma_m, *_RULES["gamma_m"])
     Delta_c = validate_field("three_mode_from_effective", "Delta_c", Delta_c, *_RULES["Delta_c"])

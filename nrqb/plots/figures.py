@@ -1,4 +1,4 @@
-"""Every panel of the paper's Figs. 2--4, regenerated from :mod:`nrqb` (never copied from the paper).
+r"""Every panel of the paper's Figs. 2--4, regenerated from :mod:`nrqb` (never copied from the paper).
 
 One function per panel (``fig2a`` ... ``fig4b``, collected in :data:`PANELS`). Each takes a
 :class:`~nrqb.Params` (default :func:`nrqb.paper_params`, the paper's Fig. 2 set), the ranges to
@@ -9,9 +9,9 @@ module never solves an equation itself.
 
 Conventions
 -----------
-* Time axes are the paper's scaled time :math:`Jt` (:math:`t` in units of :math:`1/\\omega`, so
-  :math:`Jt = |J|\\,t` with :math:`J` in units of :math:`\\omega`); energies are in units of
-  :math:`\\omega` (:math:`\\hbar = 1`), powers :math:`P = dE_B/dt` in units of :math:`\\omega^2`.
+* Time axes are the paper's scaled time :math:`Jt` (:math:`t` in units of :math:`1/\omega`, so
+  :math:`Jt = |J|\,t` with :math:`J` in units of :math:`\omega`); energies are in units of
+  :math:`\omega` (:math:`\hbar = 1`), powers :math:`P = dE_B/dt` in units of :math:`\omega^2`.
 * Lines use the Okabe--Ito palette (:data:`OKABE_ITO`) *and* distinct line styles; colour maps are
   the perceptually uniform, colour-vision-deficiency-safe ``viridis`` and ``cividis``.
 * Figures have an opaque white face so they stay legible in the book's dark mode.
@@ -124,10 +124,10 @@ def to_png(fig: Figure, dpi: int = 130) -> bytes:
 
 
 def nonreciprocal_coupling(p: Params) -> float | complex:
-    """The coupling of full nonreciprocity, :math:`J = i(\\Gamma/2)e^{-i\\phi}` (paper Sec. 2).
+    r"""The coupling of full nonreciprocity, :math:`J = i(\Gamma/2)e^{-i\phi}` (paper Sec. 2).
 
     It makes the battery-to-charger element of the drift matrix vanish; for the paper's
-    :math:`\\phi = \\pi/2` it is the real :math:`J = \\Gamma/2`. Returned as a float when its
+    :math:`\phi = \pi/2` it is the real :math:`J = \Gamma/2`. Returned as a float when its
     imaginary part is at rounding level.
     """
     J = 0.5j * p.Gamma * np.exp(-1j * np.asarray(p.phi))
@@ -291,19 +291,19 @@ def _delta_labels(d: NDArray, what: str) -> tuple[list[str], list[str]]:
 def fig2a(
     p: Params | None = None, *, deltas: Sequence[float] = (0.0, 0.01, 0.1), Jt_max: float = 10.0, n: int = 600
 ) -> Figure:
-    """Fig. 2(a): battery energy :math:`E_B(t)` for several detunings :math:`\\Delta`.
+    r"""Fig. 2(a): battery energy :math:`E_B(t)` for several detunings :math:`\Delta`.
 
     Parameters
     ----------
     p : Params, optional
-        Scalar parameter set (default :func:`nrqb.paper_params`: :math:`\\Gamma = 0.04`,
-        :math:`\\kappa_a=\\kappa_b=0.003`, :math:`\\varepsilon = 0.1`, :math:`\\phi=\\pi/2`, :math:`J=\\Gamma/2`).
+        Scalar parameter set (default :func:`nrqb.paper_params`: :math:`\Gamma = 0.04`,
+        :math:`\kappa_a=\kappa_b=0.003`, :math:`\varepsilon = 0.1`, :math:`\phi=\pi/2`, :math:`J=\Gamma/2`).
     deltas : sequence of float
-        Detunings :math:`\\Delta = \\Delta_b - \\Delta_a` in units of :math:`\\omega` (the paper: 0, 0.01, 0.1);
-        :math:`\\Delta_a` is kept at ``p.Delta_a``.
+        Detunings :math:`\Delta = \Delta_b - \Delta_a` in units of :math:`\omega` (the paper: 0, 0.01, 0.1);
+        :math:`\Delta_a` is kept at ``p.Delta_a``.
     Jt_max : float
         End of the time axis in :math:`Jt` (the paper's Fig. 2 shows the approach to the steady state;
-        default 10, where :math:`E_B` is within 0.1 % of it at :math:`\\Delta = 0`).
+        default 10, where :math:`E_B` is within 0.1 % of it at :math:`\Delta = 0`).
     n : int
         Number of time points.
 
@@ -335,7 +335,7 @@ def fig2a(
 def fig2b(
     p: Params | None = None, *, deltas: Sequence[float] = (0.0, 0.01, 0.1), Jt_max: float = 10.0, n: int = 600
 ) -> Figure:
-    """Fig. 2(b): transfer efficiency :math:`\\eta(t) = E_B/(E_A+E_B)` (paper Eq. 11) for several :math:`\\Delta`.
+    r"""Fig. 2(b): transfer efficiency :math:`\eta(t) = E_B/(E_A+E_B)` (paper Eq. 11) for several :math:`\Delta`.
 
     Parameters are those of :func:`fig2a`. Lines have gid ``"eta[Delta=<d>]"``; the right-edge
     markers ``"steady:..."`` sit at ``steady_state(p).eta``.
@@ -361,18 +361,18 @@ def fig2c(
     Jt_max: float = 20.0,
     n: int = 800,
 ) -> Figure:
-    """Fig. 2(c): battery energy :math:`E_B(t)` for several phases :math:`\\phi` at fixed :math:`J`.
+    r"""Fig. 2(c): battery energy :math:`E_B(t)` for several phases :math:`\phi` at fixed :math:`J`.
 
     Parameters
     ----------
     p : Params, optional
-        Scalar parameters (default: the paper's Fig. 2 set, :math:`J = \\Gamma/2`).
+        Scalar parameters (default: the paper's Fig. 2 set, :math:`J = \Gamma/2`).
     phis : sequence of float
-        Phases in radians (default :math:`\\pi/2, \\pi/3, \\pi/4, \\pi/6`). Only :math:`\\phi=\\pi/2`
-        is nonreciprocal for real :math:`J = \\Gamma/2`; :math:`\\phi` and :math:`\\pi-\\phi` give the same :math:`E_B`.
+        Phases in radians (default :math:`\pi/2, \pi/3, \pi/4, \pi/6`). Only :math:`\phi=\pi/2`
+        is nonreciprocal for real :math:`J = \Gamma/2`; :math:`\phi` and :math:`\pi-\phi` give the same :math:`E_B`.
     Jt_max : float
-        End of the time axis (default 20: away from :math:`\\pi/2` the slow eigenvalue decays at only a
-        few :math:`10^{-3}\\,\\omega`, so the approach to the steady state is long and oscillatory).
+        End of the time axis (default 20: away from :math:`\pi/2` the slow eigenvalue decays at only a
+        few :math:`10^{-3}\,\omega`, so the approach to the steady state is long and oscillatory).
     n : int
         Number of time points.
 
@@ -405,9 +405,9 @@ def fig2c(
 def fig2d(
     p: Params | None = None, *, deltas: Sequence[float] = (0.0, 0.01, 0.1), Jt_max: float = 5.0, n: int = 1000
 ) -> Figure:
-    """Fig. 2(d): charging power :math:`P(t) = dE_B/dt` (paper Eq. 12) for several :math:`\\Delta`.
+    r"""Fig. 2(d): charging power :math:`P(t) = dE_B/dt` (paper Eq. 12) for several :math:`\Delta`.
 
-    Parameters are those of :func:`fig2a`, but the time axis defaults to the paper's :math:`Jt \\le 5`.
+    Parameters are those of :func:`fig2a`, but the time axis defaults to the paper's :math:`Jt \le 5`.
     Lines have gid ``"P[Delta=<d>]"``; ``"peak:..."`` markers sit at each line's maximum.
     """
     Jt, d, tr, _ = _delta_series(p, deltas, Jt_max, n)
@@ -461,12 +461,12 @@ def fig3a(
     n_r: int = 121,
     n_t: int = 201,
 ) -> Figure:
-    """Fig. 3(a): battery energy :math:`E_B` over damping ratio :math:`r = \\kappa_b/\\kappa_a` and time :math:`Jt`.
+    r"""Fig. 3(a): battery energy :math:`E_B` over damping ratio :math:`r = \kappa_b/\kappa_a` and time :math:`Jt`.
 
     Parameters
     ----------
     p : Params, optional
-        Scalar parameters; :math:`\\kappa_a` is fixed at ``p.kappa_a`` and :math:`\\kappa_b = r\\kappa_a`
+        Scalar parameters; :math:`\kappa_a` is fixed at ``p.kappa_a`` and :math:`\kappa_b = r\kappa_a`
         (paper Sec. 3.2); :math:`J` stays ``p.J``.
     r_range : (float, float)
         Logarithmic range of :math:`r` (default :math:`10^{-2}` to :math:`10^3`, as in Figs. 3(c, d)).
@@ -501,9 +501,9 @@ def fig3b(
     n_r: int = 121,
     n_t: int = 201,
 ) -> Figure:
-    """Fig. 3(b): efficiency :math:`\\eta(t)` over :math:`r` and :math:`Jt` (parameters as :func:`fig3a`).
+    r"""Fig. 3(b): efficiency :math:`\eta(t)` over :math:`r` and :math:`Jt` (parameters as :func:`fig3a`).
 
-    The paper's caption says :math:`\\eta(\\infty)`, but a map over :math:`Jt` can only be :math:`\\eta(t)`.
+    The paper's caption says :math:`\eta(\infty)`, but a map over :math:`Jt` can only be :math:`\eta(t)`.
     The mesh (gid ``"eta(r,Jt)"``) uses ``cividis`` on the fixed range [0, 1].
     """
     p, r, Jt, tr = _r_time_grid(p, r_range, Jt_max, n_r, n_t)
@@ -536,12 +536,12 @@ def _r_line(r: NDArray, y: NDArray, ylabel: str, gid: str, label: str) -> tuple[
 
 
 def fig3c(p: Params | None = None, *, r_range: tuple[float, float] = (1e-2, 1e3), n: int = 400) -> Figure:
-    """Fig. 3(c): steady battery energy :math:`E_B(\\infty)` versus :math:`r = \\kappa_b/\\kappa_a` (log axis).
+    r"""Fig. 3(c): steady battery energy :math:`E_B(\infty)` versus :math:`r = \kappa_b/\kappa_a` (log axis).
 
     Parameters
     ----------
     p : Params, optional
-        Scalar parameters; :math:`\\kappa_b = r\\,\\kappa_a` with :math:`\\kappa_a` = ``p.kappa_a``.
+        Scalar parameters; :math:`\kappa_b = r\,\kappa_a` with :math:`\kappa_a` = ``p.kappa_a``.
     r_range : (float, float)
         Range of :math:`r` (default :math:`10^{-2}` to :math:`10^3`, log-spaced).
     n : int
@@ -565,7 +565,7 @@ def fig3c(p: Params | None = None, *, r_range: tuple[float, float] = (1e-2, 1e3)
 
 
 def fig3d(p: Params | None = None, *, r_range: tuple[float, float] = (1e-2, 1e3), n: int = 400) -> Figure:
-    """Fig. 3(d): steady efficiency :math:`\\eta(\\infty)` versus :math:`r` (log axis); see :func:`fig3c`.
+    r"""Fig. 3(d): steady efficiency :math:`\eta(\infty)` versus :math:`r` (log axis); see :func:`fig3c`.
 
     The line has gid ``"eta_inf(r)"`` and equals ``steady_state(...).eta``.
     """
@@ -671,16 +671,16 @@ def _compare_axes(x: NDArray, E_nr: NDArray, E_ep: NDArray, xlabel: str, xgid: s
 
 
 def fig4a(p: Params | None = None, *, r_range: tuple[float, float] = (1e-2, 1e3), n: int = 400) -> Figure:
-    """Fig. 4(a): steady battery energy at full nonreciprocity and at the EP versus :math:`r` (:math:`\\Delta = 0`).
+    r"""Fig. 4(a): steady battery energy at full nonreciprocity and at the EP versus :math:`r` (:math:`\Delta = 0`).
 
     Parameters
     ----------
     p : Params, optional
-        Scalar parameters; the detuning is set to zero (:math:`\\Delta_b = \\Delta_a`) and
-        :math:`\\kappa_b = r\\kappa_a`. ``p.J`` is ignored: the nonreciprocal curve uses
-        :func:`nonreciprocal_coupling` (:math:`\\Gamma/2` at :math:`\\phi = \\pi/2`), the EP curve
-        :func:`nrqb.exceptional_coupling` (paper Eq. 15), which at :math:`\\Delta = 0`, :math:`\\phi=\\pi/2` is
-        :math:`\\tfrac12\\sqrt{\\Gamma^2 + (\\kappa_a-\\kappa_b)^2/4}`.
+        Scalar parameters; the detuning is set to zero (:math:`\Delta_b = \Delta_a`) and
+        :math:`\kappa_b = r\kappa_a`. ``p.J`` is ignored: the nonreciprocal curve uses
+        :func:`nonreciprocal_coupling` (:math:`\Gamma/2` at :math:`\phi = \pi/2`), the EP curve
+        :func:`nrqb.exceptional_coupling` (paper Eq. 15), which at :math:`\Delta = 0`, :math:`\phi=\pi/2` is
+        :math:`\tfrac12\sqrt{\Gamma^2 + (\kappa_a-\kappa_b)^2/4}`.
     r_range : (float, float)
         Log range of :math:`r` (default :math:`10^{-2}` to :math:`10^3`).
     n : int
@@ -696,7 +696,7 @@ def fig4a(p: Params | None = None, *, r_range: tuple[float, float] = (1e-2, 1e3)
     ------
     ValueError
         When no real exceptional coupling exists
-        (e.g. :math:`\\phi \\neq \\pi/2` with :math:`\\kappa_a \\ne \\kappa_b`).
+        (e.g. :math:`\phi \neq \pi/2` with :math:`\kappa_a \ne \kappa_b`).
     """
     p = _scalar(p)
     r = _r_axis(r_range, n)
@@ -718,17 +718,17 @@ def fig4a(p: Params | None = None, *, r_range: tuple[float, float] = (1e-2, 1e3)
 
 
 def fig4b(p: Params | None = None, *, Delta_max: float | None = None, n: int = 401) -> Figure:
-    """Fig. 4(b): steady battery energy at full nonreciprocity and at the EP versus :math:`\\Delta` at :math:`r = 1`.
+    r"""Fig. 4(b): steady battery energy at full nonreciprocity and at the EP versus :math:`\Delta` at :math:`r = 1`.
 
     Parameters
     ----------
     p : Params, optional
-        Scalar parameters; :math:`\\kappa_b` is set to :math:`\\kappa_a` (:math:`r = 1`) and
-        :math:`\\Delta_b = \\Delta_a + \\Delta`. ``p.J`` is ignored (see :func:`fig4a`).
+        Scalar parameters; :math:`\kappa_b` is set to :math:`\kappa_a` (:math:`r = 1`) and
+        :math:`\Delta_b = \Delta_a + \Delta`. ``p.J`` is ignored (see :func:`fig4a`).
     Delta_max : float, optional
-        Half-width of the detuning axis in units of :math:`\\omega` (default :math:`1.25\\,\\Gamma`). At
-        :math:`r = 1`, :math:`\\phi = \\pi/2` the EP exists only for :math:`|\\Delta| \\le \\Gamma`
-        (:math:`J_{EP} = \\tfrac12\\sqrt{\\Gamma^2-\\Delta^2}`); beyond it the EP curve is left out and the
+        Half-width of the detuning axis in units of :math:`\omega` (default :math:`1.25\,\Gamma`). At
+        :math:`r = 1`, :math:`\phi = \pi/2` the EP exists only for :math:`|\Delta| \le \Gamma`
+        (:math:`J_{EP} = \tfrac12\sqrt{\Gamma^2-\Delta^2}`); beyond it the EP curve is left out and the
         region is shaded, with the boundary marked by vertical lines (gid ``"EP boundary"``).
     n : int
         Number of points.

@@ -1,12 +1,12 @@
-"""The scheme of the paper's Fig. 1, drawn with matplotlib (no copied images).
+r"""The scheme of the paper's Fig. 1, drawn with matplotlib (no copied images).
 
 Left panel (:func:`draw_scheme` with ``effective=False``): the three-mode model of paper
 Eq. (1): charger ``a`` and battery ``b`` coupled coherently by :math:`J`, both coupled to the
-bad cavity ``c`` (:math:`g_a e^{i\\phi}`, :math:`g_b`), the local damping rates
-:math:`\\kappa_a, \\kappa_b, \\gamma_m` and the drive :math:`\\varepsilon` on the charger.
+bad cavity ``c`` (:math:`g_a e^{i\phi}`, :math:`g_b`), the local damping rates
+:math:`\kappa_a, \kappa_b, \gamma_m` and the drive :math:`\varepsilon` on the charger.
 
 Right panel (``effective=True``): after the bad cavity is eliminated, ``a`` and ``b`` are coupled
-directly, with different forward (:math:`a \\to b`) and backward (:math:`b \\to a`) rates
+directly, with different forward (:math:`a \to b`) and backward (:math:`b \to a`) rates
 (paper Eq. 2 / Fig. 1 right).
 
 This is a figure module: it draws and never solves an equation. Every label is a
@@ -196,7 +196,7 @@ def _draw_effective(ax: Axes, convention: str) -> None:
 def draw_scheme(
     ax: Axes | None = None, *, effective: bool = False, convention: Literal["paper", "book"] = "paper"
 ) -> Figure:
-    """Draw one panel of the paper's Fig. 1.
+    r"""Draw one panel of the paper's Fig. 1.
 
     Parameters
     ----------
@@ -204,16 +204,16 @@ def draw_scheme(
         Where to draw; a new figure (white background) is created when omitted.
     effective : bool, default False
         ``False``: the three-mode model of paper Eq. (1) (modes a, b, c; couplings :math:`J`,
-        :math:`g_a e^{i\\phi}`, :math:`g_b`; damping :math:`\\kappa_a, \\kappa_b, \\gamma_m`; drive
-        :math:`\\varepsilon` at frequency :math:`\\omega_L`). ``True``: the effective two-mode model
-        after eliminating ``c``, with forward coupling :math:`J_+ - i\\Gamma e^{i\\phi}` (a to b) and
-        backward coupling :math:`J_- - i\\Gamma e^{-i\\phi}` (b to a), paper Fig. 1 (right).
+        :math:`g_a e^{i\phi}`, :math:`g_b`; damping :math:`\kappa_a, \kappa_b, \gamma_m`; drive
+        :math:`\varepsilon` at frequency :math:`\omega_L`). ``True``: the effective two-mode model
+        after eliminating ``c``, with forward coupling :math:`J_+ - i\Gamma e^{i\phi}` (a to b) and
+        backward coupling :math:`J_- - i\Gamma e^{-i\phi}` (b to a), paper Fig. 1 (right).
     convention : {"paper", "book"}, default "paper"
         Only for ``effective=True``. ``"paper"`` prints the labels of the paper's Fig. 1, where
-        :math:`\\Gamma` is the Sec. 2 rate :math:`g^2\\gamma/(\\Delta_c^2+\\gamma^2)`; ``"book"``
-        prints :math:`\\Gamma/2` in place of :math:`\\Gamma`, the form that goes with this book's
-        Lindblad rate :math:`\\Gamma` (paper Eq. 5), for which the backward coupling vanishes at
-        :math:`J = \\Gamma/2`, :math:`\\phi = \\pi/2`.
+        :math:`\Gamma` is the Sec. 2 rate :math:`g^2\gamma/(\Delta_c^2+\gamma^2)`; ``"book"``
+        prints :math:`\Gamma/2` in place of :math:`\Gamma`, the form that goes with this book's
+        Lindblad rate :math:`\Gamma` (paper Eq. 5), for which the backward coupling vanishes at
+        :math:`J = \Gamma/2`, :math:`\phi = \pi/2`.
 
     Returns
     -------

@@ -1,28 +1,28 @@
-"""Experimental feasibility: the paper's Sec. 5 circuit-QED device in physical units.
+r"""Experimental feasibility: the paper's Sec. 5 circuit-QED device in physical units.
 
 Units
 -----
 A :class:`Device` is specified the way experiments quote it: every frequency, rate and coupling
-as :math:`\\nu = \\omega/2\\pi` in MHz (``kappa_a = 0.08`` means :math:`\\kappa_a/2\\pi = 0.08` MHz).
-For the numerics the reference frequency is :data:`OMEGA_REF` :math:`= 10^6\\ \\mathrm{rad\\,s^{-1}}`, so
+as :math:`\nu = \omega/2\pi` in MHz (``kappa_a = 0.08`` means :math:`\kappa_a/2\pi = 0.08` MHz).
+For the numerics the reference frequency is :data:`OMEGA_REF` :math:`= 10^6\ \mathrm{rad\,s^{-1}}`, so
 
-* a rate :math:`\\nu` [MHz] enters :class:`nrqb.Params` / :class:`nrqb.ThreeModeParams` as
-  :math:`2\\pi\\nu` (rad/µs), see :func:`to_code_rate`;
-* code times are **microseconds** (:math:`t\\,\\omega_{ref} = t/\\mathrm{µs}`);
-* the ``omega`` field is the cavity frequency :math:`2\\pi f_{cav}` in rad/µs (default
-  :math:`f_{cav} = 5` GHz), so the code energies :math:`E = \\omega\\langle n\\rangle` are in units of
-  :math:`\\hbar\\omega_{ref}` and ``E / omega`` is the photon number; :math:`E = \\hbar\\omega_{cav} n` keeps its
-  meaning. Powers are reported in photons/µs and in attowatts (:math:`\\hbar\\omega_{cav}\\cdot` photons/s).
+* a rate :math:`\nu` [MHz] enters :class:`nrqb.Params` / :class:`nrqb.ThreeModeParams` as
+  :math:`2\pi\nu` (rad/µs), see :func:`to_code_rate`;
+* code times are **microseconds** (:math:`t\,\omega_{ref} = t/\mathrm{µs}`);
+* the ``omega`` field is the cavity frequency :math:`2\pi f_{cav}` in rad/µs (default
+  :math:`f_{cav} = 5` GHz), so the code energies :math:`E = \omega\langle n\rangle` are in units of
+  :math:`\hbar\omega_{ref}` and ``E / omega`` is the photon number; :math:`E = \hbar\omega_{cav} n` keeps its
+  meaning. Powers are reported in photons/µs and in attowatts (:math:`\hbar\omega_{cav}\cdot` photons/s).
 
-The drive :math:`\\varepsilon` is not given in the paper; energies and powers scale as
-:math:`\\varepsilon^2`, ratios (:math:`E_B/E_A`, :math:`\\eta`) and times do not.
+The drive :math:`\varepsilon` is not given in the paper; energies and powers scale as
+:math:`\varepsilon^2`, ratios (:math:`E_B/E_A`, :math:`\eta`) and times do not.
 
-The paper's Sec. 5 numbers (:math:`\\kappa_a/2\\pi = 0.08`, :math:`\\kappa_b/2\\pi = 0.06`,
-:math:`\\gamma_m/2\\pi = 5`, :math:`g/2\\pi \\approx 0.33`, :math:`J/2\\pi = 0.01` MHz) are the defaults. With the
-Lindblad rate :math:`\\Gamma = 4g^2/\\gamma_m` that the three-mode model confirms
-(:func:`nrqb.gamma_conventions`), :math:`\\Gamma/2\\pi = 0.087` MHz, so the nonreciprocal coupling is
-:math:`J = \\Gamma/2 = 2\\pi \\times 0.044` MHz, not the paper's :math:`2\\pi \\times 0.01` MHz (which is
-:math:`\\Gamma/2` only for the paper's :math:`\\Gamma = g^2/\\gamma_m`).
+The paper's Sec. 5 numbers (:math:`\kappa_a/2\pi = 0.08`, :math:`\kappa_b/2\pi = 0.06`,
+:math:`\gamma_m/2\pi = 5`, :math:`g/2\pi \approx 0.33`, :math:`J/2\pi = 0.01` MHz) are the defaults. With the
+Lindblad rate :math:`\Gamma = 4g^2/\gamma_m` that the three-mode model confirms
+(:func:`nrqb.gamma_conventions`), :math:`\Gamma/2\pi = 0.087` MHz, so the nonreciprocal coupling is
+:math:`J = \Gamma/2 = 2\pi \times 0.044` MHz, not the paper's :math:`2\pi \times 0.01` MHz (which is
+:math:`\Gamma/2` only for the paper's :math:`\Gamma = g^2/\gamma_m`).
 """
 
 from __future__ import annotations
@@ -95,27 +95,27 @@ _DEVICE_RULES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Device:
-    """A three-mode charger--battery--reservoir device in laboratory units (all :math:`\\nu = \\omega/2\\pi` in MHz).
+    r"""A three-mode charger--battery--reservoir device in laboratory units (all :math:`\nu = \omega/2\pi` in MHz).
 
     Parameters
     ----------
     kappa_a, kappa_b : float, default 0.08, 0.06
-        Local damping of charger and battery, :math:`\\kappa/2\\pi` (paper Sec. 5, ref. [41]).
+        Local damping of charger and battery, :math:`\kappa/2\pi` (paper Sec. 5, ref. [41]).
     gamma_m : float, default 5
-        Energy decay of the shared (bad) cavity, :math:`\\gamma_m/2\\pi`.
+        Energy decay of the shared (bad) cavity, :math:`\gamma_m/2\pi`.
     g : float, default 0.33
-        Coupling of charger and battery to the shared cavity, :math:`g_a/2\\pi = g_b/2\\pi`.
+        Coupling of charger and battery to the shared cavity, :math:`g_a/2\pi = g_b/2\pi`.
     J : float, default 0.01
-        Direct coherent charger--battery coupling :math:`J/2\\pi`.
-    phi : float, default :math:`\\pi/2`
+        Direct coherent charger--battery coupling :math:`J/2\pi`.
+    phi : float, default :math:`\pi/2`
         Phase of the charger--reservoir coupling (radians).
     epsilon : float, default 0.1
-        Drive amplitude :math:`\\varepsilon/2\\pi` on the charger (not in the paper; energies scale as
-        :math:`\\varepsilon^2`).
+        Drive amplitude :math:`\varepsilon/2\pi` on the charger (not in the paper; energies scale as
+        :math:`\varepsilon^2`).
     Delta, Delta_c : float, default 0
-        Battery detuning :math:`\\Delta/2\\pi` (the charger is driven on resonance) and bad-cavity detuning.
+        Battery detuning :math:`\Delta/2\pi` (the charger is driven on resonance) and bad-cavity detuning.
     f_cavity : float, default 5000
-        Charger and battery frequency :math:`\\omega/2\\pi` (5 GHz), which converts photon numbers to energy.
+        Charger and battery frequency :math:`\omega/2\pi` (5 GHz), which converts photon numbers to energy.
 
     Raises
     ------
@@ -156,7 +156,7 @@ class Device:
 
     @property
     def Gamma(self) -> float:
-        """Collective Lindblad rate :math:`\\Gamma/2\\pi = 2g^2\\gamma/(\\Delta_c^2+\\gamma^2)`, :math:`\\gamma = \\gamma_m/2` (MHz)."""
+        r"""Collective Lindblad rate :math:`\Gamma/2\pi = 2g^2\gamma/(\Delta_c^2+\gamma^2)`, :math:`\gamma = \gamma_m/2` (MHz)."""
         return float(gamma_values(self)["lindblad"])
 
 
@@ -166,19 +166,19 @@ def paper_device(**changes: Any) -> Device:
 
 
 def to_code_rate(nu_mhz: ArrayLike) -> NDArray | float:
-    """:math:`\\nu` in MHz to the code's angular rate :math:`2\\pi\\nu` in rad/µs (units of :data:`OMEGA_REF`)."""
+    r""":math:`\nu` in MHz to the code's angular rate :math:`2\pi\nu` in rad/µs (units of :data:`OMEGA_REF`)."""
     out = _TWO_PI * np.asarray(nu_mhz, dtype=float)
     return float(out) if out.ndim == 0 else out
 
 
 def to_mhz(rate: ArrayLike) -> NDArray | float:
-    """Inverse of :func:`to_code_rate`: a code rate (rad/µs) to :math:`\\nu = \\omega/2\\pi` in MHz."""
+    r"""Inverse of :func:`to_code_rate`: a code rate (rad/µs) to :math:`\nu = \omega/2\pi` in MHz."""
     out = np.asarray(rate, dtype=float) / _TWO_PI
     return float(out) if out.ndim == 0 else out
 
 
 def to_three_mode(d: Device) -> ThreeModeParams:
-    """The device as :class:`nrqb.ThreeModeParams` (paper Eq. 1) in code units (rad/µs, µs, :math:`\\hbar\\omega_{ref}`)."""
+    r"""The device as :class:`nrqb.ThreeModeParams` (paper Eq. 1) in code units (rad/µs, µs, :math:`\hbar\omega_{ref}`)."""
     r = to_code_rate
     return ThreeModeParams(
         g_a=r(d.g),
@@ -197,7 +197,7 @@ def to_three_mode(d: Device) -> ThreeModeParams:
 
 
 def device_from_three_mode(p: ThreeModeParams) -> Device:
-    """Inverse of :func:`to_three_mode` (scalar parameters, :math:`g_a = g_b`, :math:`\\Delta_a = 0`).
+    r"""Inverse of :func:`to_three_mode` (scalar parameters, :math:`g_a = g_b`, :math:`\Delta_a = 0`).
 
     Raises
     ------
@@ -224,23 +224,23 @@ def device_from_three_mode(p: ThreeModeParams) -> Device:
 
 
 def gamma_values(d: Device) -> dict[str, float]:
-    """:math:`\\Gamma/2\\pi` in MHz by each formula of :func:`nrqb.gamma_conventions`.
+    r""":math:`\Gamma/2\pi` in MHz by each formula of :func:`nrqb.gamma_conventions`.
 
-    ``"lindblad"`` (:math:`4g^2/\\gamma_m` at :math:`\\Delta_c = 0`, confirmed by the three-mode model),
-    ``"paper_sec2"`` (:math:`2g^2/\\gamma_m`), ``"paper_sec5"`` (:math:`g^2/\\gamma_m`). The formulas are
-    homogeneous of degree one in the rates, so they hold for :math:`\\nu = \\omega/2\\pi` directly.
+    ``"lindblad"`` (:math:`4g^2/\gamma_m` at :math:`\Delta_c = 0`, confirmed by the three-mode model),
+    ``"paper_sec2"`` (:math:`2g^2/\gamma_m`), ``"paper_sec5"`` (:math:`g^2/\gamma_m`). The formulas are
+    homogeneous of degree one in the rates, so they hold for :math:`\nu = \omega/2\pi` directly.
     """
     return {k: float(v) for k, v in gamma_conventions(d.g, d.gamma_m, d.Delta_c).items()}
 
 
 def to_effective(d: Device, gamma: Literal["lindblad", "paper_sec2", "paper_sec5"] = "lindblad") -> Params:
-    """The effective two-mode :class:`nrqb.Params` of the device (code units).
+    r"""The effective two-mode :class:`nrqb.Params` of the device (code units).
 
     Parameters
     ----------
     d : Device
     gamma : {"lindblad", "paper_sec2", "paper_sec5"}
-        Which :math:`\\Gamma` to use. ``"lindblad"`` is :func:`nrqb.eliminate` of :func:`to_three_mode`
+        Which :math:`\Gamma` to use. ``"lindblad"`` is :func:`nrqb.eliminate` of :func:`to_three_mode`
         (the correct one); the others reproduce what the paper's formulas would predict.
 
     Raises
@@ -256,15 +256,15 @@ def to_effective(d: Device, gamma: Literal["lindblad", "paper_sec2", "paper_sec5
 
 
 def adiabatic_ratios(d: Device) -> dict[str, float]:
-    """Small parameters of the adiabatic elimination (paper Sec. 2 and Sec. 5), as ratios.
+    r"""Small parameters of the adiabatic elimination (paper Sec. 2 and Sec. 5), as ratios.
 
     Returns
     -------
     dict
-        ``"kappa_a/gamma_m"``, ``"kappa_b/gamma_m"`` (:math:`\\gamma_m \\gg \\kappa`),
-        ``"g/(gamma_m/2)"`` (:math:`\\gamma_m/2 \\gg g`, the paper's :math:`|\\Delta_c + i\\gamma_m| \\gg g` with
-        :math:`\\gamma = \\gamma_m/2`; equals :attr:`nrqb.ThreeModeParams.adiabaticity` at :math:`\\Delta_c = 0`),
-        ``"Gamma/gamma_m"`` and ``"J/gamma_m"`` (the effective dynamics must be slow on :math:`1/\\gamma_m`).
+        ``"kappa_a/gamma_m"``, ``"kappa_b/gamma_m"`` (:math:`\gamma_m \gg \kappa`),
+        ``"g/(gamma_m/2)"`` (:math:`\gamma_m/2 \gg g`, the paper's :math:`|\Delta_c + i\gamma_m| \gg g` with
+        :math:`\gamma = \gamma_m/2`; equals :attr:`nrqb.ThreeModeParams.adiabaticity` at :math:`\Delta_c = 0`),
+        ``"Gamma/gamma_m"`` and ``"J/gamma_m"`` (the effective dynamics must be slow on :math:`1/\gamma_m`).
     """
     gm = d.gamma_m
     return {
@@ -278,7 +278,7 @@ def adiabatic_ratios(d: Device) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Performance:
-    """Battery figures of merit of a device in laboratory units.
+    r"""Battery figures of merit of a device in laboratory units.
 
     Attributes
     ----------
@@ -287,21 +287,21 @@ class Performance:
     n_A, n_B : float
         Steady-state photon numbers of charger and battery.
     E_A, E_B : float
-        Steady-state energies :math:`\\hbar\\omega_{cav} n` in joules.
+        Steady-state energies :math:`\hbar\omega_{cav} n` in joules.
     ratio : float
         :math:`E_B/E_A` (steady state).
     eta : float
-        :math:`\\eta(\\infty) = E_B/(E_A+E_B)` (paper Eq. 11).
+        :math:`\eta(\infty) = E_B/(E_A+E_B)` (paper Eq. 11).
     t90 : float
-        Charging time: first time (µs) at which :math:`E_B(t) = 0.9\\,E_B(\\infty)`.
+        Charging time: first time (µs) at which :math:`E_B(t) = 0.9\,E_B(\infty)`.
     P_peak : float
-        Peak charging power, photons per µs (paper Eq. 12 divided by :math:`\\hbar\\omega_{cav}`).
+        Peak charging power, photons per µs (paper Eq. 12 divided by :math:`\hbar\omega_{cav}`).
     P_peak_watts : float
         The same in watts.
     t_peak : float
         Time of the peak power (µs).
     eta_at_peak : float
-        :math:`\\eta(t_{peak})`.
+        :math:`\eta(t_{peak})`.
     """
 
     model: str
@@ -329,7 +329,7 @@ def _trajectory_fn(p: Params | ThreeModeParams) -> Callable[[ArrayLike], Any]:
 
 
 def charging_time(p: Params | ThreeModeParams, level: float = 0.9, *, n_grid: int = 801) -> float:
-    """First time at which :math:`E_B(t) = \\text{level}\\times E_B(\\infty)` (code units: µs for a device).
+    r"""First time at which :math:`E_B(t) = \text{level}\times E_B(\infty)` (code units: µs for a device).
 
     Parameters
     ----------
@@ -409,9 +409,9 @@ def performance(d: Device, model: Literal["three-mode", "effective"] = "three-mo
 
 
 def headline() -> dict[str, float]:
-    """The paper's headline figures at its Fig. 2 parameters, computed (not copied) with :mod:`nrqb`.
+    r"""The paper's headline figures at its Fig. 2 parameters, computed (not copied) with :mod:`nrqb`.
 
-    ``"eta"``: :math:`\\eta(\\infty)`; ``"ratio"``: :math:`E_B/E_A`; ``"Gamma_over_kappa"``: :math:`\\Gamma/\\kappa`.
+    ``"eta"``: :math:`\eta(\infty)`; ``"ratio"``: :math:`E_B/E_A`; ``"Gamma_over_kappa"``: :math:`\Gamma/\kappa`.
     """
     p = paper_params()
     ss = steady_state(p)
@@ -419,23 +419,23 @@ def headline() -> dict[str, float]:
 
 
 def _nonreciprocal(d: Device, g: float) -> Device:
-    """``d`` with coupling ``g`` and the nonreciprocal :math:`J = \\Gamma/2`, :math:`\\phi = \\pi/2`."""
+    r"""``d`` with coupling ``g`` and the nonreciprocal :math:`J = \Gamma/2`, :math:`\phi = \pi/2`."""
     d = d.replace(g=g, phi=math.pi / 2)
     return d.replace(J=0.5 * d.Gamma)
 
 
 def required_g(d: Device, eta_target: float) -> float:
-    """Smallest :math:`g/2\\pi` (MHz) that reaches :math:`\\eta(\\infty) \\ge` ``eta_target`` at the nonreciprocal point.
+    r"""Smallest :math:`g/2\pi` (MHz) that reaches :math:`\eta(\infty) \ge` ``eta_target`` at the nonreciprocal point.
 
-    On the nonreciprocal line (:math:`J = \\Gamma/2`, :math:`\\phi = \\pi/2`, :math:`\\Delta = 0`) the
-    effective model gives :math:`E_B/E_A = 4\\Gamma^2/\\Lambda_b^2`, increasing in :math:`\\Gamma = 4g^2/\\gamma_m`;
+    On the nonreciprocal line (:math:`J = \Gamma/2`, :math:`\phi = \pi/2`, :math:`\Delta = 0`) the
+    effective model gives :math:`E_B/E_A = 4\Gamma^2/\Lambda_b^2`, increasing in :math:`\Gamma = 4g^2/\gamma_m`;
     the root is found with :func:`scipy.optimize.brentq` on the effective model.
 
     Raises
     ------
     ValueError
-        If ``eta_target`` is not in (0, 0.8): at the nonreciprocal point :math:`\\eta \\to 4/5` as
-        :math:`\\Gamma \\to \\infty`.
+        If ``eta_target`` is not in (0, 0.8): at the nonreciprocal point :math:`\eta \to 4/5` as
+        :math:`\Gamma \to \infty`.
     """
     if not 0 < eta_target < 0.8:
         raise ValueError(f"eta_target must be in (0, 0.8) (0.8 is the Gamma -> inf limit); got {eta_target!r}")
@@ -450,10 +450,10 @@ def required_g(d: Device, eta_target: float) -> float:
 
 
 def minimum_gamma_m(Gamma: float, g_max_ratio: float = 0.1) -> float:
-    """Smallest :math:`\\gamma_m` that gives the Lindblad rate ``Gamma`` with :math:`g \\le` ``g_max_ratio`` :math:`\\gamma_m`.
+    r"""Smallest :math:`\gamma_m` that gives the Lindblad rate ``Gamma`` with :math:`g \le` ``g_max_ratio`` :math:`\gamma_m`.
 
-    From :math:`\\Gamma = 4g^2/\\gamma_m` (:math:`\\Delta_c = 0`): :math:`g = \\sqrt{\\Gamma\\gamma_m}/2 \\le r\\gamma_m`
-    :math:`\\Leftrightarrow \\gamma_m \\ge \\Gamma/(4r^2)`, i.e. :math:`25\\,\\Gamma` for :math:`r = 0.1`. Units: those of ``Gamma``.
+    From :math:`\Gamma = 4g^2/\gamma_m` (:math:`\Delta_c = 0`): :math:`g = \sqrt{\Gamma\gamma_m}/2 \le r\gamma_m`
+    :math:`\Leftrightarrow \gamma_m \ge \Gamma/(4r^2)`, i.e. :math:`25\,\Gamma` for :math:`r = 0.1`. Units: those of ``Gamma``.
     """
     if not (Gamma >= 0 and g_max_ratio > 0):
         raise ValueError(f"Gamma must be >= 0 and g_max_ratio > 0; got Gamma={Gamma!r}, g_max_ratio={g_max_ratio!r}")
@@ -462,7 +462,7 @@ def minimum_gamma_m(Gamma: float, g_max_ratio: float = 0.1) -> float:
 
 @dataclass(frozen=True)
 class DesignResult:
-    """Optimal device found by :func:`optimise_design`.
+    r"""Optimal device found by :func:`optimise_design`.
 
     Attributes
     ----------
@@ -473,7 +473,7 @@ class DesignResult:
     value : float
         Objective at the optimum (effective model).
     eta : float
-        :math:`\\eta(\\infty)` at the optimum (effective model).
+        :math:`\eta(\infty)` at the optimum (effective model).
     constraints : dict[str, float]
         ``"eta_min"``, ``"g_max"`` (MHz), with the slack of each at the optimum.
     success : bool
@@ -489,14 +489,14 @@ class DesignResult:
 
 
 def design_objective(d: Device, g: ArrayLike, J: ArrayLike, phi: ArrayLike, objective: str) -> tuple[NDArray, NDArray]:
-    """Objective of :func:`optimise_design` and :math:`\\eta(\\infty)`, vectorised over ``g, J, phi``.
+    r"""Objective of :func:`optimise_design` and :math:`\eta(\infty)`, vectorised over ``g, J, phi``.
 
     Parameters
     ----------
     d : Device
         Fixed quantities; its ``g``, ``J``, ``phi`` are replaced by the arrays given.
     g, J, phi : array_like
-        :math:`g/2\\pi`, :math:`J/2\\pi` (MHz) and :math:`\\phi` (rad); broadcast together.
+        :math:`g/2\pi`, :math:`J/2\pi` (MHz) and :math:`\phi` (rad); broadcast together.
     objective : {"E_B", "P_peak"}
         Steady-state battery photons, or the peak power in photons/µs (effective model).
 
@@ -526,11 +526,11 @@ def optimise_design(
     J_max: float | None = None,
     grid: int = 9,
 ) -> DesignResult:
-    """Best ``g``, ``J``, ``phi`` for a device whose damping rates are fixed by the hardware.
+    r"""Best ``g``, ``J``, ``phi`` for a device whose damping rates are fixed by the hardware.
 
     Maximises ``objective`` of the effective model at fixed drive over
-    :math:`0 \\le g \\le` ``g_max_ratio`` :math:`\\gamma_m` (adiabatic elimination valid),
-    :math:`|J| \\le` ``J_max`` and :math:`\\phi \\in [0, 2\\pi]`, subject to :math:`\\eta(\\infty) \\ge` ``eta_min``.
+    :math:`0 \le g \le` ``g_max_ratio`` :math:`\gamma_m` (adiabatic elimination valid),
+    :math:`|J| \le` ``J_max`` and :math:`\phi \in [0, 2\pi]`, subject to :math:`\eta(\infty) \ge` ``eta_min``.
     A vectorised grid (``grid`` points per variable, one call of the core) picks the best feasible
     start; :func:`scipy.optimize.minimize` (SLSQP) polishes it.
 
@@ -541,11 +541,11 @@ def optimise_design(
     objective : {"E_B", "P_peak"}
         Steady-state battery photons, or peak charging power in photons/µs.
     eta_min : float, optional
-        Efficiency constraint; default the paper's headline :math:`\\eta(\\infty)` (:func:`headline`).
+        Efficiency constraint; default the paper's headline :math:`\eta(\infty)` (:func:`headline`).
     g_max_ratio : float, default 0.1
-        Adiabaticity constraint :math:`g \\le` ``g_max_ratio`` :math:`\\gamma_m`.
+        Adiabaticity constraint :math:`g \le` ``g_max_ratio`` :math:`\gamma_m`.
     J_max : float, optional
-        Bound on :math:`|J|/2\\pi` (MHz); default ``gamma_m / 10`` (the coherent coupling must stay slow
+        Bound on :math:`|J|/2\pi` (MHz); default ``gamma_m / 10`` (the coherent coupling must stay slow
         on the reservoir's time scale too).
     grid : int, default 9
         Grid points per variable for the starting point.

@@ -1,4 +1,4 @@
-"""The reproduction ledger: every number the paper's text quotes, beside ours.
+r"""The reproduction ledger: every number the paper's text quotes, beside ours.
 
 Each :class:`LedgerRow` pairs a number printed in the paper (Lin, Ye, Li, Su, Wu) with
 the same quantity computed here by the nrqb core at the paper's parameters: the
@@ -11,7 +11,7 @@ then a bounded scalar optimiser around the best grid point), crossing times by r
 Verdicts (the fixed vocabulary :data:`VERDICTS`):
 
 ``"reproduced"``
-    :math:`|{\\rm ours} - {\\rm paper}|` is within the row's tolerance, by default half a unit
+    :math:`|{\rm ours} - {\rm paper}|` is within the row's tolerance, by default half a unit
     in the last digit the paper prints (``75.9`` → ±0.05, ``Jt ≈ 2`` → ±0.5), i.e. our
     number rounds to the paper's. Exact claims (a threshold, an optimum) get a tight
     tolerance stated in the note.
@@ -87,7 +87,7 @@ _KEYS = ("quantity", "where", "paper", "ours", "rel_diff", "verdict", "note")
 
 @dataclass(frozen=True)
 class LedgerRow:
-    """One number of the paper beside ours.
+    r"""One number of the paper beside ours.
 
     Attributes
     ----------
@@ -100,7 +100,7 @@ class LedgerRow:
     ours : float
         Our number, computed by the nrqb core.
     rel_diff : float
-        :math:`({\\rm ours} - {\\rm paper})/{\\rm paper}`.
+        :math:`({\rm ours} - {\rm paper})/{\rm paper}`.
     verdict : str
         One of :data:`VERDICTS`.
     note : str
@@ -161,9 +161,9 @@ def printed_tolerance(text: str) -> float:
 
 
 def judge(paper: float, ours: float, tol: float) -> str:
-    """Verdict from the numbers alone: ``"reproduced"``, ``"close"`` or ``"differs"``.
+    r"""Verdict from the numbers alone: ``"reproduced"``, ``"close"`` or ``"differs"``.
 
-    ``"reproduced"`` if :math:`|{\\rm ours}-{\\rm paper}| \\le` ``tol``, ``"close"`` if the
+    ``"reproduced"`` if :math:`|{\rm ours}-{\rm paper}| \le` ``tol``, ``"close"`` if the
     relative difference is at most :data:`CLOSE_REL`, else ``"differs"``.
     """
     if abs(ours - paper) <= tol * (1 + 1e-12):
@@ -229,7 +229,7 @@ def _refine_max(f: Callable[[np.ndarray], np.ndarray], grid: np.ndarray) -> tupl
 
 
 def peak_power(p: Params, Jt_max: float = 5.0, n: int = 2001) -> tuple[float, float]:
-    """Largest charging power :math:`P = dE_B/dt` for :math:`0 \\le Jt \\le` ``Jt_max``, and its time.
+    r"""Largest charging power :math:`P = dE_B/dt` for :math:`0 \le Jt \le` ``Jt_max``, and its time.
 
     Parameters
     ----------
@@ -243,7 +243,7 @@ def peak_power(p: Params, Jt_max: float = 5.0, n: int = 2001) -> tuple[float, fl
     Returns
     -------
     (P_max, t_peak) : tuple of float
-        Power in units of :math:`\\omega^2` and time in units of :math:`1/\\omega`.
+        Power in units of :math:`\omega^2` and time in units of :math:`1/\omega`.
 
     Raises
     ------

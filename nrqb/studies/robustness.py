@@ -1,39 +1,39 @@
-"""Robustness statistics: is the battery at the exceptional point more resilient to parameter noise?
+r"""Robustness statistics: is the battery at the exceptional point more resilient to parameter noise?
 
 The paper's abstract and conclusion state that the battery operating at the exceptional
 point (EP) "exhibits greater resilience to parameter fluctuations" than the fully
 nonreciprocal (NR) one, without statistics. This module measures it by Monte Carlo on the
 vectorised core: draw fluctuated copies of an operating point, evaluate the steady-state
-battery energy :math:`E_B(\\infty)`, the efficiency :math:`\\eta(\\infty)` (paper Eq. 11) and the
-peak charging power :math:`\\max_t P(t)` (paper Eq. 12) for all samples in one call, and
+battery energy :math:`E_B(\infty)`, the efficiency :math:`\eta(\infty)` (paper Eq. 11) and the
+peak charging power :math:`\max_t P(t)` (paper Eq. 12) for all samples in one call, and
 summarise mean, spread, worst decile and relative loss.
 
-Noise model (:func:`draw_fluctuations`), one noise level :math:`\\sigma` for all parameters,
-with independent standard normal variates :math:`\\xi`:
+Noise model (:func:`draw_fluctuations`), one noise level :math:`\sigma` for all parameters,
+with independent standard normal variates :math:`\xi`:
 
-* rates and couplings fluctuate *relatively*: :math:`\\kappa_{a,b} \\to \\kappa_{a,b}\\max(1 + \\sigma\\xi, 0)`,
-  :math:`J \\to J(1 + \\sigma\\xi)`;
-* the detuning fluctuates *absolutely in units of* :math:`\\Gamma`:
-  :math:`\\Delta_b \\to \\Delta_b + \\sigma\\Gamma\\xi` (the charger stays on resonance with the
-  drive, :math:`\\Delta_a` fixed, so :math:`\\Delta = \\Delta_b - \\Delta_a` fluctuates);
-* the phase fluctuates *absolutely in radians*: :math:`\\phi \\to \\phi + \\sigma\\xi`.
+* rates and couplings fluctuate *relatively*: :math:`\kappa_{a,b} \to \kappa_{a,b}\max(1 + \sigma\xi, 0)`,
+  :math:`J \to J(1 + \sigma\xi)`;
+* the detuning fluctuates *absolutely in units of* :math:`\Gamma`:
+  :math:`\Delta_b \to \Delta_b + \sigma\Gamma\xi` (the charger stays on resonance with the
+  drive, :math:`\Delta_a` fixed, so :math:`\Delta = \Delta_b - \Delta_a` fluctuates);
+* the phase fluctuates *absolutely in radians*: :math:`\phi \to \phi + \sigma\xi`.
 
-:math:`\\Gamma` (set by the reservoir coupling) and the drive :math:`\\varepsilon` are held fixed.
+:math:`\Gamma` (set by the reservoir coupling) and the drive :math:`\varepsilon` are held fixed.
 
 Two meanings of "operating at the EP" (and, for a fair comparison, of "operating at the NR
 point") are compared:
 
 ``"fixed"`` (hardware-fixed coupling)
     :math:`J` is set once to the nominal value (:math:`J_{EP}` of the nominal parameters, or
-    :math:`\\Gamma/2`) and then fluctuates with everything else.
+    :math:`\Gamma/2`) and then fluctuates with everything else.
 ``"feedback"``
     :math:`J` is re-tuned for every sample to the operating condition of the *fluctuated*
-    parameters: the NR point to :math:`J = (\\Gamma/2)\\sin\\phi` (the real :math:`J` that minimises the
-    backward coupling :math:`|M_{12}|`, exactly :math:`\\Gamma/2` at :math:`\\phi = \\pi/2`), the EP to the real
-    :math:`J \\ge 0` that minimises the eigenvalue splitting :math:`|\\lambda_+ - \\lambda_-|`
+    parameters: the NR point to :math:`J = (\Gamma/2)\sin\phi` (the real :math:`J` that minimises the
+    backward coupling :math:`|M_{12}|`, exactly :math:`\Gamma/2` at :math:`\phi = \pi/2`), the EP to the real
+    :math:`J \ge 0` that minimises the eigenvalue splitting :math:`|\lambda_+ - \lambda_-|`
     (:func:`closest_exceptional_coupling`). Where a real EP exists this *is* :math:`J_{EP}` (zero
-    splitting); where none exists (e.g. :math:`\\Delta \\ne 0` together with :math:`\\kappa_a \\ne \\kappa_b`, or
-    :math:`\\phi \\ne \\pi/2`) it is the closest approach, and the residual splitting is reported.
+    splitting); where none exists (e.g. :math:`\Delta \ne 0` together with :math:`\kappa_a \ne \kappa_b`, or
+    :math:`\phi \ne \pi/2`) it is the closest approach, and the residual splitting is reported.
     :math:`J` noise is removed by the feedback.
 
 The same random variates are used for both operating points (paired samples).
@@ -86,15 +86,15 @@ _EP_TOL = 1e-6
 
 @dataclass(frozen=True)
 class OperatingPoints:
-    """The two nominal operating points of one regime.
+    r"""The two nominal operating points of one regime.
 
     Attributes
     ----------
     regime : str
-        ``"damping"`` (paper Sec. 4 regime (i): :math:`\\Delta = 0`, :math:`r = \\kappa_b/\\kappa_a \\ne 1`) or
-        ``"detuning"`` (regime (ii): :math:`r = 1`, :math:`\\Delta \\ne 0`).
+        ``"damping"`` (paper Sec. 4 regime (i): :math:`\Delta = 0`, :math:`r = \kappa_b/\kappa_a \ne 1`) or
+        ``"detuning"`` (regime (ii): :math:`r = 1`, :math:`\Delta \ne 0`).
     nonreciprocal : Params
-        :math:`J = \\Gamma/2`, :math:`\\phi = \\pi/2` (full nonreciprocity).
+        :math:`J = \Gamma/2`, :math:`\phi = \pi/2` (full nonreciprocity).
     exceptional : Params
         :math:`J = J_{EP}` of the same parameters.
     """
@@ -125,23 +125,23 @@ class Statistics:
 
     @property
     def rel_loss_mean(self) -> float:
-        """Relative loss of the mean, :math:`1 - \\bar{x}/x_0`."""
+        r"""Relative loss of the mean, :math:`1 - \bar{x}/x_0`."""
         return 1.0 - self.mean / self.nominal
 
     @property
     def rel_loss_p10(self) -> float:
-        """Relative loss of the worst decile, :math:`1 - x_{10\\%}/x_0`."""
+        r"""Relative loss of the worst decile, :math:`1 - x_{10\%}/x_0`."""
         return 1.0 - self.p10 / self.nominal
 
     @property
     def rel_std(self) -> float:
-        """Relative spread :math:`\\sigma_x/x_0`."""
+        r"""Relative spread :math:`\sigma_x/x_0`."""
         return self.std / self.nominal
 
 
 @dataclass(frozen=True)
 class PointResult:
-    """Samples and statistics of one operating point under noise.
+    r"""Samples and statistics of one operating point under noise.
 
     Attributes
     ----------
@@ -152,9 +152,9 @@ class PointResult:
     J : ndarray, shape (n,)
         Coupling used in each sample (fluctuated or re-tuned).
     splitting : ndarray, shape (n,)
-        Eigenvalue splitting :math:`|\\lambda_+ - \\lambda_-|` of each sample (zero exactly at an EP).
+        Eigenvalue splitting :math:`|\lambda_+ - \lambda_-|` of each sample (zero exactly at an EP).
     backflow : ndarray, shape (n,)
-        :math:`|M_{12}|/(\\Gamma/2)`, the battery-to-charger coupling relative to the bare dissipative
+        :math:`|M_{12}|/(\Gamma/2)`, the battery-to-charger coupling relative to the bare dissipative
         one (zero exactly at full nonreciprocity).
     E_B, eta, P_peak : ndarray, shape (n,)
         Figures of merit per sample; ``P_peak`` is NaN when not computed.
@@ -178,13 +178,13 @@ class PointResult:
 
 @dataclass(frozen=True)
 class RobustnessResult:
-    """Result of :func:`robustness` for one regime, definition and noise level.
+    r"""Result of :func:`robustness` for one regime, definition and noise level.
 
     Attributes
     ----------
     regime, definition : str
     noise : float
-        Noise level :math:`\\sigma`.
+        Noise level :math:`\sigma`.
     fluctuating : tuple of str
         The parameters that fluctuated (subset of :data:`NOISE_PARAMETERS`; without ``"J"`` under feedback).
     n_samples : int
@@ -226,23 +226,23 @@ def operating_points(
     Delta: float | None = None,
     base: Params | None = None,
 ) -> OperatingPoints:
-    """Nominal NR and EP operating points for the paper's two regimes (paper Sec. 4, Fig. 4).
+    r"""Nominal NR and EP operating points for the paper's two regimes (paper Sec. 4, Fig. 4).
 
     Parameters
     ----------
     regime : {"damping", "detuning"}
-        ``"damping"``: :math:`\\Delta = 0` and :math:`\\kappa_b = r\\kappa_a`, where
-        :math:`J_{EP} = \\tfrac12\\sqrt{\\Gamma^2 + (\\kappa_a-\\kappa_b)^2/4} \\ne \\Gamma/2` for :math:`r \\ne 1`.
-        ``"detuning"``: :math:`\\kappa_b = \\kappa_a` and :math:`\\Delta_b = \\Delta`, where
-        :math:`J_{EP} = \\tfrac12\\sqrt{\\Gamma^2 - \\Delta^2}`.
+        ``"damping"``: :math:`\Delta = 0` and :math:`\kappa_b = r\kappa_a`, where
+        :math:`J_{EP} = \tfrac12\sqrt{\Gamma^2 + (\kappa_a-\kappa_b)^2/4} \ne \Gamma/2` for :math:`r \ne 1`.
+        ``"detuning"``: :math:`\kappa_b = \kappa_a` and :math:`\Delta_b = \Delta`, where
+        :math:`J_{EP} = \tfrac12\sqrt{\Gamma^2 - \Delta^2}`.
     r : float, default 10
         Damping ratio for the ``"damping"`` regime (> 0). At the default the EP coupling is 5.5 % above
-        :math:`\\Gamma/2`; for :math:`r < 1` the two points nearly coincide.
+        :math:`\Gamma/2`; for :math:`r < 1` the two points nearly coincide.
     Delta : float, optional
-        Detuning for the ``"detuning"`` regime, :math:`0 < |\\Delta| \\le \\Gamma`; default :math:`\\Gamma/2`.
+        Detuning for the ``"detuning"`` regime, :math:`0 < |\Delta| \le \Gamma`; default :math:`\Gamma/2`.
     base : Params, optional
-        Scalar parameters supplying :math:`\\Gamma, \\kappa_a, \\varepsilon, \\omega`; default
-        :func:`nrqb.paper_params` (the paper's Fig. 2 values). ``phi`` is set to :math:`\\pi/2`.
+        Scalar parameters supplying :math:`\Gamma, \kappa_a, \varepsilon, \omega`; default
+        :func:`nrqb.paper_params` (the paper's Fig. 2 values). ``phi`` is set to :math:`\pi/2`.
 
     Returns
     -------
@@ -315,15 +315,15 @@ def _apply(p: Params, noise: float, xi: NDArray, which: tuple[str, ...]) -> Para
 def draw_fluctuations(
     p: Params, noise: float, n: int, rng: np.random.Generator, *, which: Sequence[str] = NOISE_PARAMETERS
 ) -> Params:
-    """``n`` fluctuated copies of the scalar operating point ``p`` (see the module docstring).
+    r"""``n`` fluctuated copies of the scalar operating point ``p`` (see the module docstring).
 
     Parameters
     ----------
     p : Params
         Scalar nominal parameters.
     noise : float
-        Noise level :math:`\\sigma \\ge 0`: relative for ``kappa_a, kappa_b, J``; in units of
-        :math:`\\Gamma` for ``Delta``; in radians for ``phi``.
+        Noise level :math:`\sigma \ge 0`: relative for ``kappa_a, kappa_b, J``; in units of
+        :math:`\Gamma` for ``Delta``; in radians for ``phi``.
     n : int
         Number of samples (>= 1).
     rng : numpy.random.Generator
@@ -355,7 +355,7 @@ def draw_fluctuations(
 
 
 def closest_exceptional_coupling(p: Params) -> tuple[NDArray, NDArray]:
-    """Real :math:`J \\ge 0` that minimises the eigenvalue splitting, and the splitting there.
+    r"""Real :math:`J \ge 0` that minimises the eigenvalue splitting, and the splitting there.
 
     Parameters
     ----------
@@ -367,14 +367,14 @@ def closest_exceptional_coupling(p: Params) -> tuple[NDArray, NDArray]:
     J : ndarray, shape ``p.shape``
         Equal to :func:`nrqb.exceptional_coupling` wherever a real EP exists.
     splitting : ndarray, shape ``p.shape``
-        :math:`|\\lambda_+ - \\lambda_-| = 2|\\delta|` at that :math:`J` (zero at an EP).
+        :math:`|\lambda_+ - \lambda_-| = 2|\delta|` at that :math:`J` (zero at an EP).
 
     Notes
     -----
-    For real :math:`J`, :math:`\\delta^2(J) = s - J^2 + icJ` with
-    :math:`s = (M_{11} - M_{22})^2/4 + \\Gamma^2/4` and :math:`c = \\Gamma\\cos\\phi` (paper Eq. 15 with
-    the corrected :math:`BC`). The stationary points of :math:`|\\delta^2|^2` solve the cubic
-    :math:`4J^3 + (2c^2 - 4\\,\\mathrm{Re}\\,s)J + 2c\\,\\mathrm{Im}\\,s = 0`; its roots (Cardano's formula,
+    For real :math:`J`, :math:`\delta^2(J) = s - J^2 + icJ` with
+    :math:`s = (M_{11} - M_{22})^2/4 + \Gamma^2/4` and :math:`c = \Gamma\cos\phi` (paper Eq. 15 with
+    the corrected :math:`BC`). The stationary points of :math:`|\delta^2|^2` solve the cubic
+    :math:`4J^3 + (2c^2 - 4\,\mathrm{Re}\,s)J + 2c\,\mathrm{Im}\,s = 0`; its roots (Cardano's formula,
     vectorised) and :math:`J = 0` are the candidates, the best one is kept and polished by two Newton
     steps on the cubic.
     """
@@ -409,9 +409,9 @@ def closest_exceptional_coupling(p: Params) -> tuple[NDArray, NDArray]:
 
 
 def retune(p: Params, point: Literal["nonreciprocal", "exceptional"]) -> Params:
-    """Feedback: ``p`` with ``J`` re-tuned to the operating condition of its own parameters.
+    r"""Feedback: ``p`` with ``J`` re-tuned to the operating condition of its own parameters.
 
-    ``"nonreciprocal"``: :math:`J = (\\Gamma/2)\\sin\\phi` (the real :math:`J` minimising :math:`|M_{12}|`);
+    ``"nonreciprocal"``: :math:`J = (\Gamma/2)\sin\phi` (the real :math:`J` minimising :math:`|M_{12}|`);
     ``"exceptional"``: :func:`closest_exceptional_coupling`.
     """
     _check_choice("point", point, ("nonreciprocal", "exceptional"))
@@ -447,7 +447,7 @@ def peak_power(
     refine: int = 30,
     chunk_elements: int = 250_000,
 ) -> tuple[NDArray, NDArray]:
-    """Peak charging power :math:`\\max_{0 \\le t \\le t_{max}} P(t)` for every entry of 1-d (or scalar) ``p``.
+    r"""Peak charging power :math:`\max_{0 \le t \le t_{max}} P(t)` for every entry of 1-d (or scalar) ``p``.
 
     Parameters
     ----------
@@ -518,12 +518,12 @@ def peak_power(
 
 
 def default_t_max(p: Params) -> float:
-    """Default window for :func:`peak_power`: ten slow decay times, :math:`10/\\min(\\Lambda_a,\\Lambda_b)`."""
+    r"""Default window for :func:`peak_power`: ten slow decay times, :math:`10/\min(\Lambda_a,\Lambda_b)`."""
     return float(10.0 / np.min([np.min(p.Lambda_a), np.min(p.Lambda_b)]))
 
 
 def figures_of_merit(p: Params, *, peak: bool = True, t_max: float | None = None, **peak_options) -> dict[str, NDArray]:
-    """:math:`E_B(\\infty)`, :math:`\\eta(\\infty)` and (optionally) the peak power for all entries of ``p``.
+    r""":math:`E_B(\infty)`, :math:`\eta(\infty)` and (optionally) the peak power for all entries of ``p``.
 
     Parameters
     ----------
@@ -609,14 +609,14 @@ def robustness(
     peak: bool = True,
     t_max: float | None = None,
 ) -> RobustnessResult:
-    """Monte-Carlo robustness of the NR and EP operating points at one noise level.
+    r"""Monte-Carlo robustness of the NR and EP operating points at one noise level.
 
     Parameters
     ----------
     points : OperatingPoints
         From :func:`operating_points`.
     noise : float
-        Noise level :math:`\\sigma \\ge 0` (see :func:`draw_fluctuations` for its meaning per parameter).
+        Noise level :math:`\sigma \ge 0` (see :func:`draw_fluctuations` for its meaning per parameter).
     n : int
         Number of samples (the same variates serve both points).
     rng : numpy.random.Generator

@@ -1,8 +1,8 @@
-"""Interactive explorers for the results chapters (ipywidgets, imported lazily).
+r"""Interactive explorers for the results chapters (ipywidgets, imported lazily).
 
 :class:`Explorer` holds the parameter values, one matplotlib figure with four panels
-(:math:`E_B`, :math:`E_A`, :math:`\\eta`, :math:`P` against time) and a readout
-(:math:`E_B(\\infty)`, :math:`\\eta(\\infty)`, the peak power and when it occurs). Its logic is plain
+(:math:`E_B`, :math:`E_A`, :math:`\eta`, :math:`P` against time) and a readout
+(:math:`E_B(\infty)`, :math:`\eta(\infty)`, the peak power and when it occurs). Its logic is plain
 Python, testable without a browser or a kernel:
 
 >>> from nrqb.widgets import Explorer
@@ -18,8 +18,8 @@ False
 >>> "no real J" in ex.message
 True
 
-:meth:`Explorer.widget` wraps it in sliders (:math:`\\Gamma`, :math:`\\kappa_a`, :math:`r`,
-:math:`\\varepsilon`, :math:`\\phi`, :math:`J`, :math:`\\Delta`, time window), two buttons
+:meth:`Explorer.widget` wraps it in sliders (:math:`\Gamma`, :math:`\kappa_a`, :math:`r`,
+:math:`\varepsilon`, :math:`\phi`, :math:`J`, :math:`\Delta`, time window), two buttons
 ("nonreciprocal J = Γ/2" and "exceptional point"), the figure as a PNG image and the
 readout. A slider move recomputes with :func:`nrqb.evolve` / :func:`nrqb.steady_state` on
 one time grid (about a millisecond), updates the existing lines' data and redraws the Agg
@@ -74,17 +74,17 @@ _PANELS = (
 
 
 class Explorer:
-    """Parameters, a four-panel charging plot and a readout that update together.
+    r"""Parameters, a four-panel charging plot and a readout that update together.
 
     Parameters
     ----------
     p : Params, optional
         Starting parameters (scalar fields; default :func:`nrqb.paper_params`). The explorer
-        varies :math:`\\Gamma, \\kappa_a, r = \\kappa_b/\\kappa_a, \\varepsilon, \\phi, J` and
-        :math:`\\Delta = \\Delta_b - \\Delta_a` (with :math:`\\Delta_a` fixed at ``p.Delta_a``); the
+        varies :math:`\Gamma, \kappa_a, r = \kappa_b/\kappa_a, \varepsilon, \phi, J` and
+        :math:`\Delta = \Delta_b - \Delta_a` (with :math:`\Delta_a` fixed at ``p.Delta_a``); the
         other fields (``omega``, thermal occupations) stay as given.
     t_max : float
-        Time window in units of :math:`1/\\omega` (default 250, i.e. :math:`Jt = 5` at :math:`J = 0.02`).
+        Time window in units of :math:`1/\omega` (default 250, i.e. :math:`Jt = 5` at :math:`J = 0.02`).
     n : int
         Number of time points (default 400).
 
@@ -96,12 +96,12 @@ class Explorer:
         The plot (Agg canvas); its lines are updated in place.
     lines : dict of Line2D
         ``"E_B"``, ``"E_A"``, ``"eta"``, ``"P"``: the time traces. ``steady_lines`` holds the
-        dashed :math:`t\\to\\infty` levels of ``E_B``, ``E_A`` and ``eta``; ``peak_marker`` the peak of P.
+        dashed :math:`t\to\infty` levels of ``E_B``, ``E_A`` and ``eta``; ``peak_marker`` the peak of P.
     caption : str
         The parameters of the plotted state, in words (shown under the readout).
     readout : dict
         ``E_B_inf``, ``E_A_inf``, ``eta_inf`` (from :func:`nrqb.steady_state`), ``P_peak``,
-        ``t_peak`` (units of :math:`1/\\omega`) and ``Jt_peak`` (from :func:`nrqb.evolve` on the grid).
+        ``t_peak`` (units of :math:`1/\omega`) and ``Jt_peak`` (from :func:`nrqb.evolve` on the grid).
     message : str
         Empty when the last action succeeded; otherwise what went wrong and what the plot shows.
     """
@@ -147,7 +147,7 @@ class Explorer:
         )
 
     def times(self) -> np.ndarray:
-        """The time grid, in units of :math:`1/\\omega`."""
+        r"""The time grid, in units of :math:`1/\omega`."""
         return np.linspace(0.0, self.values["t_max"], self._n)
 
     # ------------------------------------------------------------------ actions
@@ -189,7 +189,7 @@ class Explorer:
         return ok
 
     def set_nonreciprocal(self) -> bool:
-        """Full nonreciprocity: :math:`\\phi = \\pi/2` and :math:`J = \\Gamma/2` (paper Sec. 2)."""
+        r"""Full nonreciprocity: :math:`\phi = \pi/2` and :math:`J = \Gamma/2` (paper Sec. 2)."""
         p = self._base.replace(Gamma=self.values["Gamma"], phi=math.pi / 2)
         ok = self.update(phi=math.pi / 2, J=float(np.real(nonreciprocal_coupling(p))))
         if ok:
@@ -198,10 +198,10 @@ class Explorer:
         return ok
 
     def set_exceptional_point(self) -> bool:
-        """Set :math:`J` to :func:`nrqb.exceptional_coupling` for the other current values.
+        r"""Set :math:`J` to :func:`nrqb.exceptional_coupling` for the other current values.
 
-        Where no real exceptional coupling exists (e.g. :math:`\\Delta \\neq 0` with
-        :math:`r \\neq 1` at :math:`\\phi = \\pi/2`), :math:`J` is left unchanged, :attr:`message`
+        Where no real exceptional coupling exists (e.g. :math:`\Delta \neq 0` with
+        :math:`r \neq 1` at :math:`\phi = \pi/2`), :math:`J` is left unchanged, :attr:`message`
         says why and False is returned.
         """
         try:
