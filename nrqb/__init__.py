@@ -13,7 +13,9 @@ Examples
 True
 """
 
-from .dynamics import SteadyState, Trajectory, charging_summary, evolve, steady_state
+from . import paper as paper  # the paper's printed numbers: nrqb.paper.value(key)
+from .analysis import charging_summary
+from .dynamics import SteadyState, Trajectory, evolve, steady_state
 from .exceptional import at_exceptional_point, eigenvalues, exceptional_coupling, exceptional_couplings
 from .params import PAPER_VALUES, Params, paper_params
 from .three_mode import (

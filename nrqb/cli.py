@@ -29,7 +29,8 @@ def _add_param_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from .dynamics import charging_summary, evolve, steady_state
+    from .analysis import charging_summary
+    from .dynamics import evolve, steady_state
     from .params import paper_params
 
     values = {k: getattr(args, k) for k in PAPER_VALUES}
@@ -44,7 +45,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         for key, value in report.items():
-            print(f"{key:>8} = {value:.6g}")
+            print(f"{key:>8} = {'yes' if value else 'no'}" if isinstance(value, bool) else f"{key:>8} = {value:.6g}")
     return 0
 
 

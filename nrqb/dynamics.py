@@ -257,30 +257,3 @@ def steady_state(p: Params) -> SteadyState:
         eta_ergotropy=eta_erg,
         params=p,
     )
-
-
-def charging_summary(tr: Trajectory, ss: SteadyState) -> dict[str, float]:
-    r"""Headline numbers of one charging run: steady energies and efficiency, peak power and when.
-
-    Parameters
-    ----------
-    tr : Trajectory
-        From :func:`evolve` with scalar parameters and a 1-D time grid.
-    ss : SteadyState
-        From :func:`steady_state` with the same parameters.
-
-    Returns
-    -------
-    dict
-        ``E_A_inf, E_B_inf, eta_inf`` (paper Eq. 10, 11), ``P_peak`` (largest :math:`dE_B/dt` on the
-        grid), ``t_peak`` (its time, units of :math:`1/\omega`) and ``Jt_peak`` (:math:`|J|\,t_{peak}`).
-    """
-    k = int(np.argmax(tr.P))
-    return {
-        "E_A_inf": float(ss.E_A),
-        "E_B_inf": float(ss.E_B),
-        "eta_inf": float(ss.eta),
-        "P_peak": float(tr.P[k]),
-        "t_peak": float(tr.t[k]),
-        "Jt_peak": float(abs(tr.params.J) * tr.t[k]),
-    }

@@ -19,26 +19,18 @@ each bath optionally thermal with mean occupation ``n_th_a``, ``n_th_b``, ``n_th
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .paper import FIG2_PARAMETERS
+
 __all__ = ["PAPER_VALUES", "Params", "check_times", "paper_params"]
 
-#: The parameter set of the paper's Fig. 2 (Sec. 3.1), in units of omega.
-PAPER_VALUES: dict[str, float] = {
-    "Gamma": 0.04,
-    "kappa_a": 0.003,
-    "kappa_b": 0.003,
-    "epsilon": 0.1,
-    "phi": math.pi / 2,
-    "Delta_a": 0.0,
-    "Delta_b": 0.0,
-    "omega": 1.0,
-}
+#: The parameter set of the paper's Fig. 2 (Sec. 3.1), in units of omega (read from :mod:`nrqb.paper`).
+PAPER_VALUES: dict[str, float] = dict(FIG2_PARAMETERS)
 
 # field name -> (kind, description used in error messages)
 _RULES: dict[str, tuple[str, str]] = {

@@ -91,7 +91,7 @@ def test_summary_table():
     proc = run("summary")
     assert proc.returncode == 0, proc.stderr
     names = [line.split("=")[0].strip() for line in proc.stdout.splitlines()]
-    assert names == ["E_A_inf", "E_B_inf", "eta_inf", "P_peak", "t_peak", "Jt_peak"]
+    assert names == ["E_A_inf", "E_B_inf", "eta_inf", "P_peak", "t_peak", "Jt_peak", "peak_resolved"]
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,11 @@ def assert_plot_matches(ex: Explorer, p: nrqb.Params) -> None:
         assert ex.steady_lines[key].get_ydata()[0] == pytest.approx(float(getattr(ss, key)), rel=1e-12)
         assert ex.readout[f"{key}_inf"] == pytest.approx(float(getattr(ss, key)), rel=1e-12)
     k = int(np.argmax(tr.P))
-    assert ex.readout["P_peak"] == pytest.approx(tr.P[k], rel=1e-12)
-    assert ex.readout["t_peak"] == t[k]
-    assert ex.readout["Jt_peak"] == pytest.approx(abs(p.J) * t[k], rel=1e-12)
+    # The readout refines the maximum of the closed form; the plotted grid can only be at or below it.
+    assert ex.readout["P_peak"] == pytest.approx(nrqb.analysis.peak_power(p, t_max=t[-1]).P, rel=1e-12)
+    assert tr.P[k] <= ex.readout["P_peak"] <= tr.P[k] * (1 + 1e-3)
+    assert abs(ex.readout["t_peak"] - t[k]) <= t[1] - t[0]
+    assert ex.readout["Jt_peak"] == pytest.approx(abs(p.J) * ex.readout["t_peak"], rel=1e-12)
     assert tuple(ex.peak_marker.get_data()[1]) == pytest.approx((tr.P[k],))
 
 

@@ -33,7 +33,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import math
 import pathlib
 from collections.abc import Callable, Iterable, Sequence
@@ -43,13 +42,25 @@ from typing import Any
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from ..analysis import nonreciprocal_coupling
 from ..dynamics import evolve, steady_state
 from ..exceptional import exceptional_coupling
 from ..params import Params, paper_params
+from .style import CYCLE as _CYCLE
+from .style import LINESTYLES as _STYLES
+from .style import (
+    OKABE_ITO,
+    SEQUENTIAL_CMAPS,
+    _metadata,
+    alt_text,
+    line_style,
+    new_figure,
+    set_alt_text,
+    to_png,
+)
 
 __all__ = [
     "FORMATS",
@@ -69,26 +80,9 @@ __all__ = [
     "fig3f",
     "fig4a",
     "fig4b",
-    "nonreciprocal_coupling",
     "to_png",
     "write_all",
 ]
-
-#: Okabe--Ito colours (Okabe & Ito 2008), distinguishable under the common colour-vision deficiencies.
-OKABE_ITO: dict[str, str] = {
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "green": "#009E73",
-    "orange": "#E69F00",
-    "purple": "#CC79A7",
-    "sky": "#56B4E9",
-    "black": "#000000",
-}
-_CYCLE = ("blue", "vermillion", "green", "orange", "purple", "sky", "black")
-_STYLES = ("-", ":", "-.", "--", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
-
-#: Colour maps used by the map panels: perceptually uniform and colour-blind safe.
-SEQUENTIAL_CMAPS: frozenset[str] = frozenset({"viridis", "cividis"})
 
 #: File formats :func:`write_all` can write.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -105,34 +99,6 @@ _DELTA = r"detuning $\Delta = \Delta_b - \Delta_a$ (units of $\omega$)"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def alt_text(fig: Figure) -> str:
-    """The descriptive alternative text a panel function attached to ``fig`` ("" if none)."""
-    return str(getattr(fig, "_nrqb_alt", ""))
-
-
-def to_png(fig: Figure, dpi: int = 130) -> bytes:
-    """``fig`` as PNG bytes with its alternative text in the metadata (for notebooks and glue).
-
-    Independent of the active matplotlib backend, so a chapter can display a panel with
-    ``IPython.display.Image(to_png(fig))`` without importing pyplot.
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata=_metadata("png", fig))
-    return buf.getvalue()
-
-
-def nonreciprocal_coupling(p: Params) -> float | complex:
-    r"""The coupling of full nonreciprocity, :math:`J = i(\Gamma/2)e^{-i\phi}` (paper Sec. 2).
-
-    It makes the battery-to-charger element of the drift matrix vanish; for the paper's
-    :math:`\phi = \pi/2` it is the real :math:`J = \Gamma/2`. Returned as a float when its
-    imaginary part is at rounding level.
-    """
-    J = 0.5j * p.Gamma * np.exp(-1j * np.asarray(p.phi))
-    J = complex(J)
-    return J.real if abs(J.imag) <= 1e-12 * max(abs(J), 1e-300) else J
 
 
 def _scalar(p: Params | None) -> Params:
@@ -172,24 +138,14 @@ def _r_range(r_range: tuple[float, float]) -> tuple[float, float]:
 
 
 def _new_figure(figsize: tuple[float, float] = (5.2, 3.6), nrows: int = 1, **gridspec: Any) -> tuple[Figure, Any]:
-    """A white, constrained-layout figure with an Agg canvas (no pyplot) and its axes."""
-    fig = Figure(figsize=figsize, facecolor="white", layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, 1, sharex=nrows > 1, squeeze=True, gridspec_kw=gridspec or None)
-    for ax in np.atleast_1d(axes):
-        ax.set_facecolor("white")
-        ax.grid(True, color="0.88", linewidth=0.6)
-    return fig, axes
+    return new_figure(figsize, nrows, sharex=nrows > 1, **gridspec)
 
 
 def _finish(fig: Figure, title: str, alt: str) -> Figure:
-    fig._nrqb_title = title  # type: ignore[attr-defined]
-    fig._nrqb_alt = alt  # type: ignore[attr-defined]
-    return fig
+    return set_alt_text(fig, alt, title)
 
 
-def _style(i: int) -> dict[str, Any]:
-    return {"color": OKABE_ITO[_CYCLE[i % len(_CYCLE)]], "linestyle": _STYLES[i % len(_STYLES)], "linewidth": 1.8}
+_style = line_style
 
 
 def _fmt(x: float) -> str:
@@ -798,15 +754,6 @@ PANELS: dict[str, Callable[..., Figure]] = {
 }
 
 _MAP_PANELS = frozenset({"fig3a", "fig3b", "fig3e"})
-
-
-def _metadata(fmt: str, fig: Figure) -> dict[str, Any]:
-    title = str(getattr(fig, "_nrqb_title", ""))
-    if fmt == "pdf":
-        return {"Title": title, "Subject": alt_text(fig), "Creator": "nrqb", "CreationDate": None, "ModDate": None}
-    if fmt == "svg":
-        return {"Title": title, "Description": alt_text(fig), "Creator": "nrqb", "Date": None}
-    return {"Title": title, "Description": alt_text(fig), "Software": "nrqb"}
 
 
 def write_all(

@@ -23,16 +23,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from .style import ROLES
+
 __all__ = ["LABELS_EFFECTIVE", "LABELS_FULL", "draw_scheme", "scheme_figure"]
 
-# Okabe--Ito colour-blind-safe palette.
-_BLUE = "#0072B2"  # charger
-_ORANGE = "#E69F00"  # battery
-_GREY = "#555555"  # bad cavity
-_GREEN = "#009E73"  # coherent coupling
-_VERMILION = "#D55E00"  # dissipation
-_PURPLE = "#CC79A7"  # drive
-_INK = "#111111"
+# The book's colour roles (Okabe--Ito), shared with the figures, the explorers and the chapters.
+_BLUE = ROLES["charger"]
+_ORANGE = ROLES["battery"]
+_GREY = ROLES["reservoir"]
+_GREEN = ROLES["coherent"]
+_VERMILION = ROLES["dissipation"]
+_PURPLE = ROLES["drive"]
+_INK = ROLES["ink"]
 _RADIUS = 0.55
 
 #: gid -> mathtext of every label of the three-mode panel.

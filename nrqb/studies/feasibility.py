@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq, minimize, minimize_scalar
 
+from ..analysis import peak_power
 from ..dynamics import evolve, steady_state
 from ..params import Params, paper_params
 from ..three_mode import (
@@ -46,7 +47,6 @@ from ..three_mode import (
     gamma_conventions,
     steady_state_three_mode,
 )
-from .robustness import peak_power
 
 __all__ = [
     "H_PLANCK",
@@ -359,8 +359,8 @@ def charging_time(p: Params | ThreeModeParams, level: float = 0.9, *, n_grid: in
 
 def _peak(p: Params | ThreeModeParams) -> tuple[float, float]:
     if isinstance(p, Params):
-        P, tp = peak_power(p, _window(p) / 3, n_grid=512)
-        return float(P), float(tp)
+        peak = peak_power(p, _window(p) / 3, n_grid=512)
+        return float(peak.P), float(peak.t)
     traj = _trajectory_fn(p)
     t = np.linspace(0.0, _window(p) / 3, 401)
     k = int(np.argmax(traj(t).P))
@@ -513,7 +513,7 @@ def design_objective(d: Device, g: ArrayLike, J: ArrayLike, phi: ArrayLike, obje
     if objective == "E_B":
         value = ss.E_B / p3.omega
     else:
-        value = peak_power(p, _window(to_effective(d)) / 3, n_grid=256)[0] / p3.omega
+        value = peak_power(p, _window(to_effective(d)) / 3, n_grid=256).P / p3.omega
     return np.reshape(value, shape), np.reshape(ss.eta, shape)
 
 

@@ -43,8 +43,11 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from .. import paper
+from ..analysis import peak_power
 from ..dynamics import evolve, steady_state
 from ..exceptional import at_exceptional_point, exceptional_coupling
+from ..paper import SEC5_MHZ, printed_tolerance
 from ..params import Params, paper_params
 from ..three_mode import (
     ThreeModeParams,
@@ -64,7 +67,6 @@ __all__ = [
     "as_table",
     "compute_ledger",
     "judge",
-    "peak_power",
     "printed_tolerance",
     "section5_params",
     "verdict_counts",
@@ -76,11 +78,11 @@ VERDICTS: tuple[str, ...] = ("reproduced", "close", "differs", "paper error", "a
 #: Relative difference below which a number outside printed precision still counts as "close".
 CLOSE_REL: float = 0.02
 
-#: The circuit-QED numbers of the paper's Sec. 5, in MHz (all divided by 2 pi).
-SEC5: dict[str, float] = {"g": 0.33, "gamma_m": 5.0, "kappa_a": 0.08, "kappa_b": 0.06, "J": 0.01}
+#: The circuit-QED numbers of the paper's Sec. 5, in MHz (all divided by 2 pi), from :mod:`nrqb.paper`.
+SEC5: dict[str, float] = SEC5_MHZ
 
 #: The bad cavity's amplitude decay rate of Sec. 3.1, "gamma = 10 omega" (gamma = gamma_m / 2).
-SEC3_GAMMA: float = 10.0
+SEC3_GAMMA: float = paper.value("fig2.gamma")
 
 _KEYS = ("quantity", "where", "paper", "ours", "rel_diff", "verdict", "note")
 
@@ -133,31 +135,6 @@ class LedgerRow:
             raise ValueError(f"LedgerRow.rel_diff must be (ours - paper)/paper = {expected!r}; got {self.rel_diff!r}")
         if self.verdict not in VERDICTS:
             raise ValueError(f"LedgerRow.verdict must be one of {VERDICTS}; got {self.verdict!r}")
-
-
-def printed_tolerance(text: str) -> float:
-    """Half a unit in the last printed digit of a number as the paper prints it.
-
-    Parameters
-    ----------
-    text : str
-        The number as printed, e.g. ``"75.9"``, ``"0.486"``, ``"2"``.
-
-    Returns
-    -------
-    float
-        ``0.05`` for ``"75.9"``, ``0.0005`` for ``"0.486"``, ``0.5`` for ``"2"``.
-
-    Raises
-    ------
-    ValueError
-        If ``text`` is not a plain decimal number.
-    """
-    body = text.strip().lstrip("+-")
-    if not body or not body.replace(".", "", 1).isdigit():
-        raise ValueError(f"text must be a plain decimal number such as '75.9'; got {text!r}")
-    decimals = len(body.split(".")[1]) if "." in body else 0
-    return 0.5 * 10.0 ** (-decimals)
 
 
 def judge(paper: float, ours: float, tol: float) -> str:
@@ -228,33 +205,10 @@ def _refine_max(f: Callable[[np.ndarray], np.ndarray], grid: np.ndarray) -> tupl
     return float(values[i]), float(grid[i])
 
 
-def peak_power(p: Params, Jt_max: float = 5.0, n: int = 2001) -> tuple[float, float]:
-    r"""Largest charging power :math:`P = dE_B/dt` for :math:`0 \le Jt \le` ``Jt_max``, and its time.
-
-    Parameters
-    ----------
-    p : Params
-        Scalar parameters with real ``J > 0`` (the time axis is the paper's :math:`Jt`).
-    Jt_max : float
-        End of the window in units of :math:`1/J` (the paper's Fig. 2(d) shows :math:`Jt < 5`).
-    n : int
-        Grid points before the optimiser refines the best one.
-
-    Returns
-    -------
-    (P_max, t_peak) : tuple of float
-        Power in units of :math:`\omega^2` and time in units of :math:`1/\omega`.
-
-    Raises
-    ------
-    ValueError
-        If ``p`` is not scalar or ``J`` is not real and positive.
-    """
-    J = complex(np.asarray(p.J).item()) if p.shape == () else None
-    if J is None or J.imag != 0 or J.real <= 0:
-        raise ValueError(f"peak_power: p must be scalar with real J > 0; got shape {p.shape}, J={p.J!r}")
-    grid = np.linspace(0.0, Jt_max / J.real, n)
-    return _refine_max(lambda t: evolve(p, t).P, grid)
+def _peak(p: Params, Jt_max: float = 5.0) -> tuple[float, float]:
+    """Peak power and its time on the paper's window :math:`Jt <` ``Jt_max`` (units of omega^2 and 1/omega)."""
+    peak = peak_power(p, t_max=Jt_max / abs(p.J))
+    return float(peak.P), float(peak.t)
 
 
 def _crossing(f: Callable[[np.ndarray], np.ndarray], grid: np.ndarray) -> float:
@@ -433,7 +387,7 @@ def _rows_fig2() -> list[LedgerRow]:
 
     # Charging power (Fig. 2(d)) and the efficiency at the power peak.
     where_d = "Sec. 3.1, Fig. 2(d)"
-    P0, t0 = peak_power(p)
+    P0, t0 = _peak(p)
     eta_at_peak = float(evolve(p, t0).eta)
     eta_at_2 = float(evolve(p, 2.0 / J).eta)
     t75 = _crossing(lambda t: evolve(p, t).eta - 0.75, np.linspace(0.0, 20.0 / J, 201))
@@ -481,7 +435,7 @@ def _rows_fig2() -> list[LedgerRow]:
     )
     for delta, printed in ((0.01, "0.486"), (0.1, "0.06")):
         q = p.replace(Delta_b=delta)
-        Pd, td = peak_power(q)
+        Pd, td = _peak(q)
         rows.append(
             _row(
                 f"peak charging power P, Delta = {delta:g} omega",
@@ -580,9 +534,9 @@ def _rows_fig3() -> list[LedgerRow]:
             "with r on this range, so the red region sits at the smallest r.",
         )
     )
-    P1, _ = peak_power(at_r(1.0))
-    P10, _ = peak_power(at_r(10.0))
-    P01, _ = peak_power(at_r(0.1))
+    P1, _ = _peak(at_r(1.0))
+    P10, _ = _peak(at_r(10.0))
+    P01, _ = _peak(at_r(0.1))
     rows.append(
         _row(
             "peak P(r = 10) / peak P(r = 1) (paper: 'P increases in tandem with the damping ratio', > 1)",

@@ -50,8 +50,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..analysis import backward_coupling, closest_exceptional_coupling
+from ..analysis import peak_power as analysis_peak_power
 from ..drift import drift_matrix
-from ..dynamics import evolve, steady_state
+from ..dynamics import steady_state
 from ..exceptional import exceptional_coupling
 from ..linear import split_2x2
 from ..params import Params, paper_params
@@ -354,60 +356,6 @@ def draw_fluctuations(
     return _apply(p, noise, _standard_normals(n, rng), which)
 
 
-def closest_exceptional_coupling(p: Params) -> tuple[NDArray, NDArray]:
-    r"""Real :math:`J \ge 0` that minimises the eigenvalue splitting, and the splitting there.
-
-    Parameters
-    ----------
-    p : Params
-        ``p.J`` is ignored.
-
-    Returns
-    -------
-    J : ndarray, shape ``p.shape``
-        Equal to :func:`nrqb.exceptional_coupling` wherever a real EP exists.
-    splitting : ndarray, shape ``p.shape``
-        :math:`|\lambda_+ - \lambda_-| = 2|\delta|` at that :math:`J` (zero at an EP).
-
-    Notes
-    -----
-    For real :math:`J`, :math:`\delta^2(J) = s - J^2 + icJ` with
-    :math:`s = (M_{11} - M_{22})^2/4 + \Gamma^2/4` and :math:`c = \Gamma\cos\phi` (paper Eq. 15 with
-    the corrected :math:`BC`). The stationary points of :math:`|\delta^2|^2` solve the cubic
-    :math:`4J^3 + (2c^2 - 4\,\mathrm{Re}\,s)J + 2c\,\mathrm{Im}\,s = 0`; its roots (Cardano's formula,
-    vectorised) and :math:`J = 0` are the candidates, the best one is kept and polished by two Newton
-    steps on the cubic.
-    """
-    M = drift_matrix(p.replace(J=0.0))
-    Gamma = np.broadcast_to(p.Gamma, p.shape)
-    s = (0.5 * (M[..., 0, 0] - M[..., 1, 1])) ** 2 + 0.25 * Gamma**2
-    c = Gamma * np.cos(np.broadcast_to(p.phi, p.shape))
-    # Stationary points: J^3 + a J + b = 0 (Cardano, complex arithmetic), then Newton polish.
-    a = 0.5 * c**2 - s.real
-    b = 0.5 * c * s.imag
-    root_D = np.sqrt((0.5 * b) ** 2 + (a / 3) ** 3 + 0j)
-    u_plus, u_minus = (-0.5 * b + root_D) ** (1 / 3), (-0.5 * b - root_D) ** (1 / 3)
-    u = np.where(np.abs(u_plus) >= np.abs(u_minus), u_plus, u_minus)
-    safe_u = np.where(u == 0, 1.0, u)
-    rotations = np.exp(2j * np.pi * np.arange(3) / 3)
-    uk = safe_u[..., None] * rotations
-    roots = np.where((u == 0)[..., None], 0.0, uk - a[..., None] / (3 * uk))
-    candidates = np.concatenate([np.maximum(roots.real, 0.0), np.zeros((*p.shape, 1))], axis=-1)
-
-    def abs_delta2(J: NDArray, s: NDArray = s, c: NDArray = c) -> NDArray:
-        return np.abs(s - J**2 + 1j * c * J)
-
-    best = np.argmin(abs_delta2(candidates, s[..., None], c[..., None]), axis=-1)
-    J = np.take_along_axis(candidates, best[..., None], axis=-1)[..., 0]
-    for _ in range(2):
-        slope = 3 * J**2 + a
-        step = np.divide(J**3 + a * J + b, slope, out=np.zeros_like(J), where=np.abs(slope) > 0)
-        polished = np.maximum(J - step, 0.0)
-        J = np.where(abs_delta2(polished) <= abs_delta2(J), polished, J)
-    splitting = 2 * np.sqrt(abs_delta2(J))
-    return J, splitting
-
-
 def retune(p: Params, point: Literal["nonreciprocal", "exceptional"]) -> Params:
     r"""Feedback: ``p`` with ``J`` re-tuned to the operating condition of its own parameters.
 
@@ -425,7 +373,7 @@ def _splitting(p: Params) -> NDArray:
 
 
 def _backflow(p: Params) -> NDArray:
-    return np.abs(drift_matrix(p)[..., 0, 1]) / (0.5 * np.broadcast_to(p.Gamma, p.shape))
+    return backward_coupling(p) / (0.5 * np.broadcast_to(p.Gamma, p.shape))
 
 
 def _rows(p: Params, sl: slice, *, column: bool) -> Params:
@@ -448,6 +396,8 @@ def peak_power(
     chunk_elements: int = 250_000,
 ) -> tuple[NDArray, NDArray]:
     r"""Peak charging power :math:`\max_{0 \le t \le t_{max}} P(t)` for every entry of 1-d (or scalar) ``p``.
+
+    :func:`nrqb.analysis.peak_power` in its fixed-grid mode, over chunks of samples to bound memory.
 
     Parameters
     ----------
@@ -473,47 +423,18 @@ def peak_power(
     ValueError
         For ``t_max <= 0``, ``n_grid < 3``, ``refine < 0``, or ``p`` with more than one axis.
     """
-    if not (np.isfinite(t_max) and t_max > 0):
-        raise ValueError(f"t_max (end of the time window, units of 1/omega) must be > 0; got {t_max!r}")
-    if n_grid < 3:
-        raise ValueError(f"n_grid must be >= 3; got {n_grid!r}")
-    if refine < 0:
-        raise ValueError(f"refine must be >= 0; got {refine!r}")
     if len(p.shape) > 1:
         raise ValueError(f"peak_power needs scalar or 1-d Params; got shape {p.shape}")
-    scalar = p.shape == ()
-    q = p.replace(J=np.atleast_1d(p.J)) if scalar else p
-    n = q.shape[0]
-    t = np.linspace(0.0, t_max, n_grid)
-    dt = t[1] - t[0]
+    if p.shape == ():
+        peak = analysis_peak_power(p, t_max, n_grid=n_grid, refine=refine)
+        return np.asarray(peak.P), np.asarray(peak.t)
+    n = p.shape[0]
     P_out, t_out = np.empty(n), np.empty(n)
-    step = max(1, chunk_elements // n_grid)
-    golden = 0.5 * (np.sqrt(5.0) - 1.0)
+    step = max(1, chunk_elements // max(n_grid, 1))
     for start in range(0, n, step):
         sl = slice(start, min(start + step, n))
-        P = evolve(_rows(q, sl, column=True), t).P
-        k = np.argmax(P, axis=-1)
-        best_P = P[np.arange(P.shape[0]), k]
-        best_t = t[k]
-        flat = _rows(q, sl, column=False)
-        lo, hi = np.maximum(best_t - dt, 0.0), np.minimum(best_t + dt, t_max)
-        x1, x2 = hi - golden * (hi - lo), lo + golden * (hi - lo)
-        f1, f2 = evolve(flat, x1).P, evolve(flat, x2).P
-        for _ in range(refine):
-            left = f1 > f2  # maximum in [lo, x2]
-            hi = np.where(left, x2, hi)
-            lo = np.where(left, lo, x1)
-            x2n = np.where(left, x1, lo + golden * (hi - lo))
-            x1n = np.where(left, hi - golden * (hi - lo), x2)
-            new = evolve(flat, np.where(left, x1n, x2n)).P
-            f1, f2 = np.where(left, new, f2), np.where(left, f1, new)
-            x1, x2 = x1n, x2n
-        for x, f in ((x1, f1), (x2, f2)):
-            better = f > best_P
-            best_P, best_t = np.where(better, f, best_P), np.where(better, x, best_t)
-        P_out[sl], t_out[sl] = best_P, best_t
-    if scalar:
-        return P_out[0], t_out[0]
+        peak = analysis_peak_power(_rows(p, sl, column=False), t_max, n_grid=n_grid, refine=refine)
+        P_out[sl], t_out[sl] = peak.P, peak.t
     return P_out, t_out
 
 

@@ -43,10 +43,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..dynamics import charging_summary, evolve, steady_state
+from ..analysis import charging_summary, nonreciprocal_coupling
+from ..dynamics import evolve, steady_state
 from ..exceptional import exceptional_coupling
 from ..params import Params, paper_params
-from ..plots.figures import OKABE_ITO, nonreciprocal_coupling
+from ..plots.style import OKABE_ITO
 
 __all__ = ["SLIDERS", "Explorer"]
 

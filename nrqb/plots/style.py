@@ -1,0 +1,177 @@
+r"""The one plotting style of the book: colours, line styles, figure factory and the glue helpers for chapters.
+
+Used by :mod:`nrqb.plots.figures`, :mod:`nrqb.plots.schematic`, the widgets' static fallbacks and every chapter;
+no chapter defines a palette or changes matplotlib's global ``rcParams``.
+
+* Lines: the Okabe--Ito palette (Okabe & Ito 2008), distinguishable under the common colour-vision deficiencies,
+  always paired with distinct line styles (:func:`line_style`), so a figure reads in greyscale too.
+* Maps: perceptually uniform, colour-blind-safe ``viridis`` and ``cividis`` (:data:`SEQUENTIAL_CMAPS`).
+* Figures have an opaque white face (:func:`new_figure`), so they stay legible in the book's dark mode.
+* :func:`new_figure` uses matplotlib's object API with an Agg canvas: no pyplot, no backend selection, no global
+  state; a chapter shows a figure with :func:`show` (a PNG with alt text in its metadata) or glues it with
+  :func:`glue_figure`.
+
+Examples
+--------
+>>> from nrqb.plots import style
+>>> fig, ax = style.new_figure()
+>>> _ = ax.plot([0, 1], [0, 1], **style.line_style(0))
+>>> style.line_style(1)["color"] == style.OKABE_ITO["vermillion"]
+True
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = [
+    "CYCLE",
+    "LINESTYLES",
+    "OKABE_ITO",
+    "ROLES",
+    "SEQUENTIAL_CMAPS",
+    "alt_text",
+    "glue_figure",
+    "line_style",
+    "new_figure",
+    "set_alt_text",
+    "to_png",
+]
+
+#: Okabe--Ito colours, by name.
+OKABE_ITO: dict[str, str] = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "orange": "#E69F00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+#: The order in which lines take colours (yellow is left out: too pale on white).
+CYCLE: tuple[str, ...] = ("blue", "vermillion", "green", "orange", "purple", "sky", "black")
+
+#: Line styles paired with :data:`CYCLE`, so curves differ in more than colour.
+LINESTYLES: tuple[Any, ...] = ("-", ":", "-.", "--", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+
+#: Colours with a fixed meaning across the book (the schematic, the explorers and the chapters agree on them).
+ROLES: dict[str, str] = {
+    "charger": OKABE_ITO["blue"],
+    "battery": OKABE_ITO["orange"],
+    "reservoir": "#555555",
+    "coherent": OKABE_ITO["green"],
+    "dissipation": OKABE_ITO["vermillion"],
+    "drive": OKABE_ITO["purple"],
+    "nonreciprocal": OKABE_ITO["blue"],
+    "exceptional": OKABE_ITO["vermillion"],
+    "ink": "#111111",
+    "grid": "0.88",
+    "muted": "0.45",
+}
+
+#: Colour maps for the map panels: perceptually uniform and colour-blind safe.
+SEQUENTIAL_CMAPS: frozenset[str] = frozenset({"viridis", "cividis"})
+
+
+def line_style(i: int, *, linewidth: float = 1.8) -> dict[str, Any]:
+    """Keyword arguments for the ``i``-th line of a figure: colour, line style and width (cycling)."""
+    return {
+        "color": OKABE_ITO[CYCLE[i % len(CYCLE)]],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        "linewidth": linewidth,
+    }
+
+
+def new_figure(
+    figsize: tuple[float, float] = (5.2, 3.6),
+    nrows: int = 1,
+    ncols: int = 1,
+    *,
+    sharex: bool | str = False,
+    sharey: bool | str = False,
+    **gridspec: Any,
+) -> tuple[Figure, Any]:
+    """A white, constrained-layout figure with an Agg canvas (no pyplot) and its axes (an array if more than one).
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Width and height in inches.
+    nrows, ncols : int
+        Grid of axes.
+    sharex, sharey : bool or str
+        As for :meth:`matplotlib.figure.Figure.subplots`.
+    **gridspec
+        Passed as ``gridspec_kw`` (e.g. ``height_ratios``).
+    """
+    fig = Figure(figsize=figsize, facecolor="white", layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=True, gridspec_kw=gridspec or None)
+    for ax in np.atleast_1d(axes).ravel():
+        ax.set_facecolor("white")
+        ax.grid(True, color=ROLES["grid"], linewidth=0.6)
+    return fig, axes
+
+
+def set_alt_text(fig: Figure, alt: str, title: str = "") -> Figure:
+    """Attach a descriptive alternative text (and a title for file metadata) to ``fig``; returns ``fig``."""
+    fig._nrqb_alt = alt  # type: ignore[attr-defined]
+    fig._nrqb_title = title  # type: ignore[attr-defined]
+    return fig
+
+
+def alt_text(fig: Figure) -> str:
+    """The alternative text attached to ``fig`` ("" if none)."""
+    return str(getattr(fig, "_nrqb_alt", ""))
+
+
+def _metadata(fmt: str, fig: Figure) -> dict[str, Any]:
+    title = str(getattr(fig, "_nrqb_title", ""))
+    if fmt == "pdf":
+        return {"Title": title, "Subject": alt_text(fig), "Creator": "nrqb", "CreationDate": None, "ModDate": None}
+    if fmt == "svg":
+        return {"Title": title, "Description": alt_text(fig), "Creator": "nrqb", "Date": None}
+    return {"Title": title, "Description": alt_text(fig), "Software": "nrqb"}
+
+
+def to_png(fig: Figure, dpi: int = 130) -> bytes:
+    """``fig`` as PNG bytes with its alternative text in the metadata (independent of the matplotlib backend)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata=_metadata("png", fig))
+    return buf.getvalue()
+
+
+def glue_figure(name: str, fig: Figure, *, alt: str | None = None, dpi: int = 130) -> None:
+    """Glue ``fig`` as a PNG under ``name`` and its alt text (Markdown) under ``name + "_alt"`` (myst-nb).
+
+    A chapter then shows it with a ``{glue:figure}`` directive whose caption can include ``{glue:md}`name_alt```.
+    """
+    from IPython.display import Image, Markdown
+    from myst_nb import glue
+
+    if alt is not None:
+        set_alt_text(fig, alt, str(getattr(fig, "_nrqb_title", "")))
+    glue(name, Image(to_png(fig, dpi=dpi)), display=False)
+    glue(name + "_alt", Markdown(alt_text(fig)), display=False)
+
+
+def markdown_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], formats: Mapping[int, str] | None = None
+) -> str:
+    """A Markdown table; column ``j`` of each row is formatted with ``formats[j]`` (e.g. ``"{:.3f}"``) if given."""
+    formats = dict(formats or {})
+
+    def cell(j: int, value: Any) -> str:
+        return formats[j].format(value) if j in formats else str(value)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(cell(j, v) for j, v in enumerate(row)) + " |" for row in rows]
+    return "\n".join(lines)
