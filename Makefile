@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book book-student test lint format unit browser browser-deps benchmark figures ledger readme-figure lab clean
+.PHONY: book book-student test lint typecheck format unit browser browser-deps benchmark figures ledger readme-figure lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,12 +28,16 @@ book-student: $(STAMP)
 	$(PY) tools/build_student.py
 	@echo "Student book built: open file://$(CURDIR)/_build/student/_build/html/index.html"
 
-## test: everything CI checks (lint, unit tests, book build with -W, browser check)
-test: $(STAMP) lint unit book browser
+## test: everything CI checks (lint, type check, unit tests, book build with -W, browser check)
+test: $(STAMP) lint typecheck unit book browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## typecheck: mypy on the package (configuration in pyproject.toml, [tool.mypy])
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,10 +95,10 @@ def nonreciprocal_coupling(p: Params) -> float | complex | NDArray:
     >>> nonreciprocal_coupling(nrqb.paper_params(phi=0.0))
     0.02j
     """
-    J = 0.5j * np.asarray(p.Gamma) * np.exp(-1j * np.asarray(p.phi))
-    if np.ndim(J):
-        return np.broadcast_to(J, p.shape)
-    J = complex(J)
+    J_array = 0.5j * np.asarray(p.Gamma) * np.exp(-1j * np.asarray(p.phi))
+    if np.ndim(J_array):
+        return np.broadcast_to(J_array, p.shape)
+    J = complex(J_array)
     if abs(J.imag) <= 1e-12 * max(abs(J), 1e-300):
         return J.real
     if abs(J.real) <= 1e-12 * abs(J):
@@ -252,7 +253,9 @@ class PowerPeak:
     resolved: bool
 
 
-def _refine(f, lo: float, hi: float, best_t: float, best_f: float) -> tuple[float, float]:
+def _refine(
+    f: Callable[[float], float | NDArray], lo: float, hi: float, best_t: float, best_f: float
+) -> tuple[float, float]:
     """Bounded Brent maximisation of ``f`` on ``[lo, hi]``, keeping the grid point if it is better."""
     if hi <= lo:
         return best_f, best_t
@@ -348,7 +351,7 @@ def _peak_fixed_grid(p: Params, t_max: float | None, n_grid: int, refine: int) -
         better = f > best_P
         best_P, best_t = np.where(better, f, best_P), np.where(better, x, best_t)
     if p.shape == ():
-        best_P, best_t = float(best_P), float(best_t)
+        return PowerPeak(P=float(best_P), t=float(best_t), Jt=_scaled_time(p, float(best_t)), resolved=True)
     return PowerPeak(P=best_P, t=best_t, Jt=_scaled_time(p, best_t), resolved=True)
 
 

@@ -16,14 +16,14 @@ entries A, B, C, D (paper Sec. 4) for :math:`G = 0`; :func:`nrqb.symbolic.drift_
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .params import Params
 
 __all__ = ["drift_matrix", "drive_vector", "noise_matrix"]
 
 
-def _stack2(m00, m01, m10, m11, shape) -> NDArray:
+def _stack2(m00: ArrayLike, m01: ArrayLike, m10: ArrayLike, m11: ArrayLike, shape: tuple[int, ...]) -> NDArray:
     out = np.empty((*shape, 2, 2), dtype=complex)
     out[..., 0, 0] = m00
     out[..., 0, 1] = m01

@@ -184,6 +184,9 @@ def evolve(p: Params, t: ArrayLike) -> Trajectory:
     if np.any(f[..., 1]):
         beta_dot += c0 * f[..., 1]
     omega = np.broadcast_to(p.omega, shape)
+    n_a_fl: NDArray | None
+    n_b_fl: NDArray | None
+    n_b_dot: NDArray | float
     if p.is_thermal:
         E = c0[..., None, None] * np.eye(2) + c1[..., None, None] * N
         D = noise_matrix(p)
@@ -238,6 +241,8 @@ def steady_state(p: Params) -> SteadyState:
     M = drift_matrix(p)
     _require_stable(M, "steady_state")
     x_ss = -solve_2x2(M, drive_vector(p))
+    n_a_fl: NDArray | None
+    n_b_fl: NDArray | None
     if p.is_thermal:
         N_ss = lyapunov_steady(M, noise_matrix(p))
         n_a_fl, n_b_fl = N_ss[..., 0, 0].real, N_ss[..., 1, 1].real

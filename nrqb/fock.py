@@ -106,7 +106,7 @@ class FockTrajectory:
         r"""Battery energy :math:`\omega\langle b^\dagger b\rangle`."""
         return self.params.omega * self.n_b
 
-    def battery_state(self, index: int = -1):
+    def battery_state(self, index: int = -1) -> Any:
         r"""Reduced density matrix :math:`\rho_B = \mathrm{Tr}_{a(,c)}\,\rho` at time ``t[index]`` (a ``qutip.Qobj``).
 
         Raises
@@ -169,7 +169,7 @@ def _check_levels(name: str, value: Any) -> int:
     return int(value)
 
 
-def _check_scalar(p: Any, cls: type, what: str) -> None:
+def _check_scalar(p: Any, cls: type[Params | ThreeModeParams], what: str) -> None:
     if not isinstance(p, cls):
         raise ValueError(f"{what}: p must be a {cls.__name__}; got {type(p).__name__}")
     if p.shape != ():
@@ -178,7 +178,7 @@ def _check_scalar(p: Any, cls: type, what: str) -> None:
         )
 
 
-def _baths(rate: float, n_th: float, L) -> list:
+def _baths(rate: float, n_th: float, L: Any) -> list[Any]:
     """Collapse operators of a bath of rate ``rate`` and occupation ``n_th`` acting through ``L``."""
     ops = []
     if rate * (n_th + 1) > 0:
@@ -211,7 +211,7 @@ def _top_projectors(dims: Sequence[int]) -> list:
     return out
 
 
-def _effective_operators(p: Params, dims: tuple[int, int]) -> tuple:
+def _effective_operators(p: Params, dims: tuple[int, ...]) -> tuple[Any, list[Any], list[Any]]:
     a, b = _modes(dims)
     J = complex(p.J)
     H = p.Delta_a * a.dag() * a + p.Delta_b * b.dag() * b
@@ -221,7 +221,7 @@ def _effective_operators(p: Params, dims: tuple[int, int]) -> tuple:
     return H, c_ops, [a, b]
 
 
-def _three_mode_operators(p: ThreeModeParams, dims: tuple[int, int, int]) -> tuple:
+def _three_mode_operators(p: ThreeModeParams, dims: tuple[int, ...]) -> tuple[Any, list[Any], list[Any]]:
     a, b, c = _modes(dims)
     phase = np.exp(1j * p.phi)
     H = p.Delta_a * a.dag() * a + p.Delta_b * b.dag() * b + p.Delta_c * c.dag() * c
@@ -231,7 +231,16 @@ def _three_mode_operators(p: ThreeModeParams, dims: tuple[int, int, int]) -> tup
     return H, c_ops, [a, b, c]
 
 
-def _solve(H, c_ops, modes, dims, times, params, store_states, options) -> FockTrajectory:
+def _solve(
+    H: Any,
+    c_ops: list[Any],
+    modes: list[Any],
+    dims: tuple[int, ...],
+    times: NDArray,
+    params: Params | ThreeModeParams,
+    store_states: bool,
+    options: dict[str, Any] | None,
+) -> FockTrajectory:
     import qutip
 
     b = modes[1]
@@ -243,7 +252,14 @@ def _solve(H, c_ops, modes, dims, times, params, store_states, options) -> FockT
     return _package(expect, len(modes), times, dims, params, tuple(res.states) if store_states else None)
 
 
-def _package(expect, n_modes, times, dims, params, states) -> FockTrajectory:
+def _package(
+    expect: list[NDArray],
+    n_modes: int,
+    times: NDArray,
+    dims: tuple[int, ...],
+    params: Params | ThreeModeParams,
+    states: tuple[Any, ...] | None,
+) -> FockTrajectory:
     means = expect[:n_modes]
     numbers = [np.real(e) for e in expect[n_modes : 2 * n_modes]]
     pair = np.real(expect[2 * n_modes])
@@ -268,7 +284,7 @@ def _package(expect, n_modes, times, dims, params, states) -> FockTrajectory:
 
 
 def _levels(n_max: int | Sequence[int], count: int) -> tuple[int, ...]:
-    if isinstance(n_max, (int, np.integer)) and not isinstance(n_max, bool):
+    if isinstance(n_max, (int, np.integer)):  # a bool is refused by _check_levels
         return (_check_levels("n_max", n_max),) * count
     levels = tuple(n_max)
     if len(levels) != count:

@@ -149,6 +149,8 @@ class ValidatedFields:
     """
 
     _rules: ClassVar[dict[str, tuple[str, str]]] = {}
+    # Set by @dataclass on each subclass; declared so that the type checker knows the mixin is a dataclass.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -168,6 +170,8 @@ class ValidatedFields:
             for name in self._rules
         )
 
+    # Equality compares field values (arrays included), so instances are unhashable, like numpy arrays.
+    # typeshed spells list.__hash__ the same way; the checker reports the None as an incompatible override.
     __hash__ = None  # type: ignore[assignment]
 
     def replace(self, **changes: Any) -> Self:
@@ -183,12 +187,12 @@ class ValidatedFields:
             raise TypeError(
                 f"{type(self).__name__} has no field(s) {sorted(unknown)}; valid fields are {sorted(self._rules)}"
             )
-        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(self, **changes)
 
     @property
     def is_thermal(self) -> bool:
-        """True when any bath has a nonzero thermal occupation."""
-        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))  # type: ignore[attr-defined]
+        """True when any bath has a nonzero thermal occupation (a field ``n_th_*``)."""
+        return any(np.any(getattr(self, name)) for name in self._rules if name.startswith("n_th_"))
 
 
 @dataclass(frozen=True, eq=False)

@@ -228,6 +228,8 @@ def test_robustness_of_the_paper_point_itself():
     [
         ({"noise": -0.1}, "noise"),
         ({"noise": float("nan")}, "noise"),
+        ({"noise": "0.1"}, "noise"),  # a string is not a noise level (numpy's isfinite raised TypeError on it)
+        ({"noise": 0.1j}, "noise"),
         ({"n": 0}, "n"),
         ({"rng": 42}, "rng"),
         ({"definition": "magic"}, "definition"),

@@ -46,7 +46,7 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from ..analysis import nonreciprocal_coupling
-from ..dynamics import evolve, steady_state
+from ..dynamics import SteadyState, Trajectory, evolve, steady_state
 from ..exceptional import exceptional_coupling
 from ..params import Params, paper_params
 from .style import CYCLE as _CYCLE
@@ -117,7 +117,7 @@ def _coupling(p: Params) -> float:
     return float(J)
 
 
-def _count(n: int, name: str = "n", minimum: int = 2) -> int:
+def _count(n: object, name: str = "n", minimum: int = 2) -> int:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
         raise ValueError(f"{name} (number of grid points) must be an integer >= {minimum}; got {n!r}")
     return int(n)
@@ -229,7 +229,9 @@ def _overshoot(E: NDArray, steady: NDArray, phis: NDArray) -> str:
     )
 
 
-def _delta_series(p: Params, deltas: Sequence[float], Jt_max: float, n: int):
+def _delta_series(
+    p: Params | None, deltas: Sequence[float], Jt_max: float, n: int
+) -> tuple[NDArray, NDArray, Trajectory, SteadyState]:
     p = _scalar(p)
     J = _coupling(p)
     Jt = np.linspace(0.0, _positive(Jt_max, "Jt_max"), _count(n))
@@ -385,7 +387,9 @@ def fig2d(
 # --------------------------------------------------------------------------- Fig. 3
 
 
-def _r_time_grid(p: Params | None, r_range: tuple[float, float], Jt_max: float, n_r: int, n_t: int):
+def _r_time_grid(
+    p: Params | None, r_range: tuple[float, float], Jt_max: float, n_r: int, n_t: int
+) -> tuple[Params, NDArray, NDArray, Trajectory]:
     p = _scalar(p)
     J = _coupling(p)
     r = _r_axis(r_range, n_r)
@@ -394,7 +398,14 @@ def _r_time_grid(p: Params | None, r_range: tuple[float, float], Jt_max: float, 
 
 
 def _r_map(
-    r: NDArray, Jt: NDArray, Z: NDArray, cmap: str, label: str, gid: str, vmin: float | None = None, vmax=None
+    r: NDArray,
+    Jt: NDArray,
+    Z: NDArray,
+    cmap: str,
+    label: str,
+    gid: str,
+    vmin: float | None = None,
+    vmax: float | None = None,
 ) -> tuple[Figure, Axes]:
     fig, ax = _new_figure(figsize=(5.4, 3.8))
     ax.grid(False)
@@ -473,7 +484,7 @@ def fig3b(
     return _finish(fig, "Fig. 3(b): transfer efficiency over damping ratio and time", alt)
 
 
-def _steady_vs_r(p: Params | None, r_range: tuple[float, float], n: int):
+def _steady_vs_r(p: Params | None, r_range: tuple[float, float], n: int) -> tuple[NDArray, SteadyState]:
     p = _scalar(p)
     r = _r_axis(r_range, n)
     return r, steady_state(p.replace(kappa_b=p.kappa_a * r))

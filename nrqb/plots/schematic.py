@@ -16,7 +16,7 @@ This is a figure module: it draws and never solves an equation. Every label is a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -36,6 +36,8 @@ _VERMILION = ROLES["dissipation"]
 _PURPLE = ROLES["drive"]
 _INK = ROLES["ink"]
 _RADIUS = 0.55
+#: A point (x, y) or a pair of limits, in data units of the schematic's axes.
+Point = tuple[float, float]
 
 #: gid -> mathtext of every label of the three-mode panel.
 LABELS_FULL: dict[str, str] = {
@@ -69,7 +71,7 @@ LABELS_EFFECTIVE: dict[str, str] = {
 }
 
 
-def _mode(ax: Axes, xy: tuple[float, float], name: str, colour: str, caption: str, *, side: bool = False) -> None:
+def _mode(ax: Axes, xy: Point, name: str, colour: str, caption: str, *, side: bool = False) -> None:
     """A cavity mode: a filled circle, its operator name inside and a caption below (or to the right)."""
     ax.add_patch(Circle(xy, _RADIUS, facecolor=colour, edgecolor=_INK, linewidth=1.5, alpha=0.9, zorder=3))
     ax.text(*xy, f"${name}$", ha="center", va="center", fontsize=20, color="white", zorder=4, gid=f"label-{name}")
@@ -79,7 +81,9 @@ def _mode(ax: Axes, xy: tuple[float, float], name: str, colour: str, caption: st
         ax.text(xy[0], xy[1] - _RADIUS - 0.22, caption, ha="center", va="top", fontsize=10, color=_INK, zorder=4)
 
 
-def _arrow(ax: Axes, start, end, colour: str, *, both: bool = False, rad: float = 0.0, **kw) -> FancyArrowPatch:
+def _arrow(
+    ax: Axes, start: Point, end: Point, colour: str, *, both: bool = False, rad: float = 0.0, **kw: Any
+) -> FancyArrowPatch:
     style = "<|-|>" if both else "-|>"
     arrow = FancyArrowPatch(
         start,
@@ -98,14 +102,14 @@ def _arrow(ax: Axes, start, end, colour: str, *, both: bool = False, rad: float 
     return arrow
 
 
-def _label(ax: Axes, xy, text: str, gid: str, colour: str = _INK, **kw) -> None:
+def _label(ax: Axes, xy: Point, text: str, gid: str, colour: str = _INK, **kw: Any) -> None:
     kw.setdefault("ha", "center")
     kw.setdefault("va", "center")
     kw.setdefault("fontsize", 14)
-    ax.text(*xy, text, color=colour, gid=gid, zorder=5, **kw)
+    ax.text(xy[0], xy[1], text, color=colour, gid=gid, zorder=5, **kw)
 
 
-def _edge_point(centre, towards, extra: float = 0.0) -> tuple[float, float]:
+def _edge_point(centre: Point, towards: Point, extra: float = 0.0) -> Point:
     """Point on the circle around ``centre`` (radius + extra) in the direction of ``towards``."""
     dx, dy = towards[0] - centre[0], towards[1] - centre[1]
     norm = (dx * dx + dy * dy) ** 0.5
@@ -114,7 +118,15 @@ def _edge_point(centre, towards, extra: float = 0.0) -> tuple[float, float]:
 
 
 def _damping(
-    ax: Axes, centre, direction, text: str, gid: str, *, length: float = 0.75, width: float = 2.0, beside: bool = False
+    ax: Axes,
+    centre: Point,
+    direction: Point,
+    text: str,
+    gid: str,
+    *,
+    length: float = 0.75,
+    width: float = 2.0,
+    beside: bool = False,
 ) -> None:
     """An outgoing (loss) arrow from a mode with its rate label (beyond its tip, or beside it)."""
     dx, dy = direction
@@ -128,7 +140,7 @@ def _damping(
         _label(ax, (end[0] + dx * 0.28, end[1] + dy * 0.28), text, gid, _VERMILION)
 
 
-def _drive(ax: Axes, centre) -> None:
+def _drive(ax: Axes, centre: Point) -> None:
     """The coherent drive entering the charger from the left, drawn as a wavy arrow."""
     start = (centre[0] - _RADIUS - 1.25, centre[1])
     end = (centre[0] - _RADIUS - 0.05, centre[1])
@@ -136,11 +148,13 @@ def _drive(ax: Axes, centre) -> None:
     _label(ax, (start[0] + 0.55, centre[1] + 0.32), LABELS_FULL["label-epsilon"], "label-epsilon", _PURPLE)
 
 
-def _prepare(ax: Axes | None, xlim, ylim, title: str) -> tuple[Figure, Axes]:
+def _prepare(ax: Axes | None, xlim: Point, ylim: Point, title: str) -> tuple[Figure, Axes]:
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.2, 4.2), layout="constrained")
-        fig.patch.set_facecolor("white")
-    fig = ax.get_figure()
+        new, ax = plt.subplots(figsize=(5.2, 4.2), layout="constrained")
+        new.patch.set_facecolor("white")
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        raise ValueError("ax must belong to a matplotlib figure")
     ax.set_facecolor("white")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -244,7 +258,7 @@ def draw_scheme(
     return fig
 
 
-def scheme_figure(*, convention: Literal["paper", "book"] = "paper", figsize=(10.0, 4.4)) -> Figure:
+def scheme_figure(*, convention: Literal["paper", "book"] = "paper", figsize: Point = (10.0, 4.4)) -> Figure:
     """Both panels of the paper's Fig. 1 side by side (three-mode model left, effective model right).
 
     Parameters

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -95,8 +95,8 @@ def new_figure(
     nrows: int = 1,
     ncols: int = 1,
     *,
-    sharex: bool | str = False,
-    sharey: bool | str = False,
+    sharex: bool | Literal["none", "all", "row", "col"] = False,
+    sharey: bool | Literal["none", "all", "row", "col"] = False,
     **gridspec: Any,
 ) -> tuple[Figure, Any]:
     """A white, constrained-layout figure with an Agg canvas (no pyplot) and its axes (an array if more than one).

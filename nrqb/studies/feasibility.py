@@ -35,13 +35,14 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq, minimize, minimize_scalar
+from scipy.optimize import OptimizeResult, brentq, minimize, minimize_scalar
 
 from ..analysis import peak_power
-from ..dynamics import evolve, steady_state
+from ..dynamics import SteadyState, evolve, steady_state
 from ..params import Params, paper_params
 from ..three_mode import (
     ThreeModeParams,
+    ThreeModeTrajectory,
     eliminate,
     evolve_three_mode,
     gamma_conventions,
@@ -208,7 +209,10 @@ def device_from_three_mode(p: ThreeModeParams) -> Device:
         raise ValueError(f"p must be scalar ThreeModeParams; got shape {p.shape}")
     if not math.isclose(p.g_a, p.g_b, rel_tol=1e-12) or p.Delta_a != 0:
         raise ValueError(f"p must have g_a == g_b and Delta_a == 0; got g_a={p.g_a}, g_b={p.g_b}, Delta_a={p.Delta_a}")
-    m = to_mhz
+
+    def m(rate: float) -> float:
+        return float(to_mhz(rate))
+
     return Device(
         kappa_a=m(p.kappa_a),
         kappa_b=m(p.kappa_b),
@@ -386,9 +390,15 @@ def performance(d: Device, model: Literal["three-mode", "effective"] = "three-mo
     """
     if model not in ("three-mode", "effective"):
         raise ValueError(f"model must be 'three-mode' or 'effective'; got {model!r}")
-    p = to_three_mode(d) if model == "three-mode" else to_effective(d, **options)
-    ss = steady_state_three_mode(p) if model == "three-mode" else steady_state(p)
-    omega = to_code_rate(d.f_cavity)
+    p: ThreeModeParams | Params
+    ss: ThreeModeTrajectory | SteadyState
+    if model == "three-mode":
+        p = to_three_mode(d)
+        ss = steady_state_three_mode(p)
+    else:
+        p = to_effective(d, **options)
+        ss = steady_state(p)
+    omega = float(to_code_rate(d.f_cavity))
     n_A, n_B = float(ss.E_A) / omega, float(ss.E_B) / omega
     quantum = H_PLANCK * d.f_cavity * 1e6  # J per photon
     P, tp = _peak(p)
@@ -568,6 +578,23 @@ def optimise_design(
         raise ValueError(f"eta_min must be in [0, 1); got {eta_min!r}")
     g_max = g_max_ratio * d.gamma_m
     J_max = d.gamma_m / 10 if J_max is None else J_max
+    scale = np.array([g_max, J_max, np.pi])
+    x0 = _best_grid_point(d, objective, scale, eta_min, grid)
+    res, best, eta_best = _polish(d, objective, x0 / scale, scale, eta_min)
+    g, J, phi = (float(v) for v in res.x * scale)
+    return DesignResult(
+        objective=objective,
+        device=d.replace(g=g, J=J, phi=phi),
+        value=best,
+        eta=eta_best,
+        constraints={"eta_min": eta_min, "eta_slack": eta_best - eta_min, "g_max": g_max, "g_slack": g_max - g},
+        success=bool(res.success),
+    )
+
+
+def _best_grid_point(d: Device, objective: str, scale: NDArray, eta_min: float, grid: int) -> NDArray:
+    """The best feasible ``(g, J, phi)`` of a vectorised grid on ``[0, g_max] x [-J_max, J_max] x [0, 2 pi)``."""
+    g_max, J_max, _ = scale
     gs = np.linspace(0, g_max, grid)
     Js = np.linspace(-J_max, J_max, 2 * grid - 1)
     phis = np.linspace(0, 2 * np.pi, 2 * grid - 1)[:-1]
@@ -577,29 +604,34 @@ def optimise_design(
     if not np.any(feasible):
         raise ValueError(f"optimise_design: no grid point reaches eta(inf) >= eta_min = {eta_min}")
     k = np.unravel_index(np.argmax(np.where(feasible, value, -np.inf)), value.shape)
-    x0 = np.array([G[k], JJ[k], PH[k]])
-    scale = np.array([g_max, J_max, np.pi])
+    return np.array([G[k], JJ[k], PH[k]])
+
+
+def _polish(
+    d: Device, objective: str, y0: NDArray, scale: NDArray, eta_min: float
+) -> tuple[OptimizeResult, float, float]:
+    """SLSQP from ``y0`` in scaled variables ``y = (g, J, phi) / scale``: the result, its value and its eta."""
 
     def evaluate(y: NDArray) -> tuple[float, float]:
-        v, e = design_objective(d, *(y * scale), objective)
+        g, J, phi = y * scale
+        v, e = design_objective(d, g, J, phi, objective)
         return float(v), float(e)
 
-    value0 = evaluate(x0 / scale)[0]
+    value0 = evaluate(y0)[0]
+
+    def loss(y: NDArray) -> float:
+        return -evaluate(y)[0] / value0
+
+    def eta_slack(y: NDArray) -> float:
+        return evaluate(y)[1] - eta_min
+
     res = minimize(
-        lambda y: -evaluate(y)[0] / value0,
-        x0 / scale,
+        loss,
+        y0,
         method="SLSQP",
         bounds=[(0, 1), (-1, 1), (0, 2)],
-        constraints=[{"type": "ineq", "fun": lambda y: evaluate(y)[1] - eta_min}],
+        constraints=[{"type": "ineq", "fun": eta_slack}],
         options={"ftol": 1e-12, "maxiter": 200},
     )
-    g, J, phi = res.x * scale
     best, eta_best = evaluate(res.x)
-    return DesignResult(
-        objective=objective,
-        device=d.replace(g=float(g), J=float(J), phi=float(phi)),
-        value=best,
-        eta=eta_best,
-        constraints={"eta_min": eta_min, "eta_slack": eta_best - eta_min, "g_max": g_max, "g_slack": g_max - g},
-        success=bool(res.success),
-    )
+    return res, best, eta_best

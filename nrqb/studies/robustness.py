@@ -42,10 +42,12 @@ The same random variates are used for both operating points (paired samples).
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -276,8 +278,8 @@ def operating_points(
     )
 
 
-def _check_noise(noise: float) -> float:
-    if not np.isscalar(noise) or not np.isfinite(noise) or noise < 0:
+def _check_noise(noise: object) -> float:
+    if not isinstance(noise, numbers.Real) or not math.isfinite(noise) or noise < 0:
         raise ValueError(f"noise (relative/absolute noise level sigma) must be a finite number >= 0; got {noise!r}")
     return float(noise)
 
@@ -443,7 +445,9 @@ def default_t_max(p: Params) -> float:
     return float(10.0 / np.min([np.min(p.Lambda_a), np.min(p.Lambda_b)]))
 
 
-def figures_of_merit(p: Params, *, peak: bool = True, t_max: float | None = None, **peak_options) -> dict[str, NDArray]:
+def figures_of_merit(
+    p: Params, *, peak: bool = True, t_max: float | None = None, **peak_options: Any
+) -> dict[str, NDArray]:
     r""":math:`E_B(\infty)`, :math:`\eta(\infty)` and (optionally) the peak power for all entries of ``p``.
 
     Parameters
@@ -471,7 +475,7 @@ def figures_of_merit(p: Params, *, peak: bool = True, t_max: float | None = None
     return out
 
 
-def summarize(samples: ArrayLike, nominal: float) -> Statistics:
+def summarize(samples: ArrayLike, nominal: float | NDArray) -> Statistics:
     """:class:`Statistics` of 1-d ``samples`` against the ``nominal`` value."""
     x = np.asarray(samples, dtype=float)
     if x.ndim != 1 or x.size == 0:
@@ -480,7 +484,7 @@ def summarize(samples: ArrayLike, nominal: float) -> Statistics:
 
 
 def _evaluate_point(
-    name: str,
+    name: Literal["nonreciprocal", "exceptional"],
     nominal: Params,
     noise: float,
     xi: NDArray,
@@ -595,7 +599,7 @@ def noise_scan(
     noise_levels: Sequence[float],
     n: int,
     rng: np.random.Generator,
-    **options,
+    **options: Any,
 ) -> list[RobustnessResult]:
     """:func:`robustness` at each noise level (independent draws from the same ``rng``)."""
     return [robustness(points, level, n, rng, **options) for level in noise_levels]
