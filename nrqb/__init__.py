@@ -27,6 +27,7 @@ from .three_mode import (
     steady_state_three_mode,
     three_mode_from_effective,
 )
+from .versions import about
 
 __version__ = "0.1.0"
 
@@ -37,6 +38,7 @@ __all__ = [
     "ThreeModeParams",
     "ThreeModeTrajectory",
     "Trajectory",
+    "about",
     "at_exceptional_point",
     "charging_summary",
     "eigenvalues",
