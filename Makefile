@@ -43,8 +43,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-unit: $(STAMP)
+unit: $(STAMP) js-deps
 	$(PY) -m pytest -m "not browser" -q
+
+## js-deps: node/npm (apt, if missing) and the pinned JS toolchain in tools/js (esbuild, uPlot, MathJax)
+.PHONY: js-deps
+js-deps:
+	bash tools/js/install.sh
 
 browser-deps: $(STAMP)
 	bash tools/browser/install.sh
