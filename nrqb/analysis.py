@@ -40,6 +40,7 @@ from .drift import drift_matrix
 from .dynamics import SteadyState, Trajectory, evolve
 from .linear import eigenvalues_2x2
 from .params import Params
+from .validation import require_scalar
 
 __all__ = [
     "PowerPeak",
@@ -61,23 +62,6 @@ _POINTS_PER_RATE = 12.0
 _POINTS_PER_EFOLD = 48.0
 #: Largest time grid :func:`time_grid` builds; beyond it the result is flagged as not resolved.
 MAX_GRID_POINTS = 200_000
-
-
-def require_scalar(p: object, what: str) -> Params:
-    """``p`` itself if it is a :class:`~nrqb.Params` with scalar fields (one parameter set), else ``ValueError``.
-
-    Parameters
-    ----------
-    p : object
-        The value to check.
-    what : str
-        Name of the caller, for the message.
-    """
-    if not isinstance(p, Params):
-        raise TypeError(f"{what}: p must be an nrqb.Params; got {type(p).__name__}")
-    if p.shape != ():
-        raise ValueError(f"{what}: p must have scalar fields (one parameter set); got fields of shape {p.shape}")
-    return p
 
 
 def nonreciprocal_coupling(p: Params) -> float | complex | NDArray:

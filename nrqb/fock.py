@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .params import Params, check_times
+from .params import Params
 from .three_mode import ThreeModeParams
+from .validation import check_times, require_scalar
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -167,15 +168,6 @@ def _check_levels(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
         raise ValueError(f"{name} (Fock levels kept per mode) must be an integer >= 2; got {value!r}")
     return int(value)
-
-
-def _check_scalar(p: Any, cls: type[Params | ThreeModeParams], what: str) -> None:
-    if not isinstance(p, cls):
-        raise ValueError(f"{what}: p must be a {cls.__name__}; got {type(p).__name__}")
-    if p.shape != ():
-        raise ValueError(
-            f"{what}: p must have scalar fields (one parameter point per master equation); got shape {p.shape}"
-        )
 
 
 def _baths(rate: float, n_th: float, L: Any) -> list[Any]:
@@ -333,7 +325,7 @@ def effective_master_equation(
     :math:`\gamma(n+1) D[L] + \gamma n D[L^\dagger]`. The mean field :func:`nrqb.evolve` is exact for
     this model; the truncation error of this route is set by ``top_population``.
     """
-    _check_scalar(p, Params, "effective_master_equation")
+    require_scalar(p, "effective_master_equation", Params)
     times = check_times(t)
     dims = _levels(n_max, 2)
     H, c_ops, modes = _effective_operators(p, dims)
@@ -357,7 +349,7 @@ def effective_steady_state(p: Params, n_max: int | Sequence[int] = 8) -> FockTra
     """
     import qutip
 
-    _check_scalar(p, Params, "effective_steady_state")
+    require_scalar(p, "effective_steady_state", Params)
     dims = _levels(n_max, 2)
     H, c_ops, modes = _effective_operators(p, dims)
     rho = qutip.steadystate(H, c_ops)
@@ -402,7 +394,7 @@ def three_mode_master_equation(
     :math:`\gamma_m (n_c+1) D[c] + \gamma_m n_c D[c^\dagger]`; no adiabatic elimination is made, so this
     checks :func:`nrqb.evolve_three_mode` (exact for the same model), and through it :func:`nrqb.eliminate`.
     """
-    _check_scalar(p3, ThreeModeParams, "three_mode_master_equation")
+    require_scalar(p3, "three_mode_master_equation", ThreeModeParams)
     times = check_times(t)
     dims = _levels(n_max, 3)
     H, c_ops, modes = _three_mode_operators(p3, dims)

@@ -18,185 +18,34 @@ each bath optionally thermal with mean occupation ``n_th_a``, ``n_th_b``, ``n_th
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from .paper import FIG2_PARAMETERS
+from .validation import RULES, ValidatedFields, check_times, validate_field
 
 __all__ = ["PAPER_VALUES", "Params", "check_times", "paper_params"]
 
 #: The parameter set of the paper's Fig. 2 (Sec. 3.1), in units of omega (read from :mod:`nrqb.paper`).
 PAPER_VALUES: dict[str, float] = dict(FIG2_PARAMETERS)
 
-# field name -> (kind, description used in error messages)
-_RULES: dict[str, tuple[str, str]] = {
-    "Gamma": ("rate", "collective (reservoir-mediated) damping rate, in units of omega"),
-    "kappa_a": ("rate", "charger's local damping rate, in units of omega"),
-    "kappa_b": ("rate", "battery's local damping rate, in units of omega"),
-    "epsilon": ("real", "drive amplitude on the charger, in units of omega"),
-    "phi": ("real", "phase of the dissipative coupling, in radians"),
-    "J": ("complex", "coherent charger-battery coupling, in units of omega"),
-    "Delta_a": ("real", "charger detuning from the drive, in units of omega"),
-    "Delta_b": ("real", "battery detuning from the drive, in units of omega"),
-    "omega": ("positive", "bare mode frequency (energy unit)"),
-    "n_th_a": ("rate", "thermal occupation of the charger's bath"),
-    "n_th_b": ("rate", "thermal occupation of the battery's bath"),
-    "n_th_c": ("rate", "thermal occupation of the shared reservoir's bath"),
-}
+# The fields of Params and their rules (kept under this name for code that reads the field list).
+_RULES = RULES["Params"]
 
 
-def _describe_bad(value: NDArray, mask: NDArray) -> str:
-    """Return a short description of the first offending entry."""
-    if value.ndim == 0:
-        return repr(value.item())
-    index = tuple(int(i) for i in np.argwhere(mask)[0])
-    return f"{value[index].item()!r} at index {index} (array of shape {value.shape})"
-
-
-def validate_field(owner: str, name: str, value: Any, kind: str, what: str) -> Any:
-    """Validate and normalise one parameter.
-
-    Returns a Python scalar (``float``, or ``complex`` for a complex coupling) for
-    scalar input and a read-only ``numpy`` array otherwise.
-
-    Raises
-    ------
-    ValueError
-        If the value is not finite, or outside the range allowed for ``kind``.
-    """
-    try:
-        arr = np.asarray(value)
-    except Exception as exc:  # ragged lists and the like
-        raise ValueError(f"{owner}.{name} ({what}) must be a number or an array of numbers; got {value!r}") from exc
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ValueError(f"{owner}.{name} ({what}) must be a number or an array of numbers; got {value!r}")
-    if np.iscomplexobj(arr):
-        if kind != "complex":
-            if np.any(arr.imag != 0):
-                raise ValueError(f"{owner}.{name} ({what}) must be real; got {_describe_bad(arr, arr.imag != 0)}")
-            arr = arr.real
-    else:
-        arr = arr.astype(float)
-    bad = ~np.isfinite(arr)
-    if np.any(bad):
-        raise ValueError(f"{owner}.{name} ({what}) must be finite; got {_describe_bad(arr, bad)}")
-    if kind == "rate":
-        bad = arr < 0
-        if np.any(bad):
-            raise ValueError(
-                f"{owner}.{name} ({what}) must be >= 0 (valid range [0, inf)); got {_describe_bad(arr, bad)}"
-            )
-    elif kind == "positive":
-        bad = arr <= 0
-        if np.any(bad):
-            raise ValueError(
-                f"{owner}.{name} ({what}) must be > 0 (valid range (0, inf)); got {_describe_bad(arr, bad)}"
-            )
-    if arr.ndim == 0:
-        scalar = arr.item()
-        if isinstance(scalar, complex) and scalar.imag == 0 and kind == "complex":
-            return float(scalar.real)
-        return scalar
-    arr = np.array(arr, copy=True)
-    arr.setflags(write=False)
-    return arr
-
-
-def broadcast_shape_of(owner: str, values: dict[str, Any]) -> tuple[int, ...]:
-    """Broadcast shape of all fields; a ValueError names the fields that clash."""
-    shapes = {name: np.shape(v) for name, v in values.items()}
-    try:
-        return np.broadcast_shapes(*shapes.values())
-    except ValueError:
-        non_scalar = {k: s for k, s in shapes.items() if s}
-        raise ValueError(
-            f"{owner} fields do not broadcast together under numpy's rules: {non_scalar}. "
-            "Give arrays compatible shapes, e.g. kappa_b=r[:, None] with a time axis t[None, :]."
-        ) from None
-
-
-def check_times(t: ArrayLike) -> NDArray[np.float64]:
-    """Validate a time array (units of ``1/omega``): finite, real and ``>= 0``.
-
-    Raises
-    ------
-    ValueError
-        If any time is negative, NaN or infinite.
-    """
-    arr = np.asarray(t)
-    if np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"t (time in units of 1/omega) must be real numbers; got dtype {arr.dtype}")
-    arr = arr.astype(float)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if np.any(bad):
-        raise ValueError(
-            f"t (time in units of 1/omega) must be finite and >= 0 (valid range [0, inf)); "
-            f"got {_describe_bad(arr, bad)}"
-        )
-    return arr
-
-
-class ValidatedFields:
-    """Mixin for the frozen parameter dataclasses: validation, broadcasting, equality, ``replace``.
-
-    A subclass sets the class attribute ``_rules`` (field name -> (kind, description)); each
-    field is validated by :func:`validate_field` and the broadcast shape of all fields is
-    stored in ``shape``.
-    """
-
-    _rules: ClassVar[dict[str, tuple[str, str]]] = {}
-    # Set by @dataclass on each subclass; declared so that the type checker knows the mixin is a dataclass.
-    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
-
-    def __post_init__(self) -> None:
-        owner = type(self).__name__
-        values = {}
-        for name, (kind, what) in self._rules.items():
-            value = validate_field(owner, name, getattr(self, name), kind, what)
-            object.__setattr__(self, name, value)
-            values[name] = value
-        object.__setattr__(self, "shape", broadcast_shape_of(owner, values))
-
-    def __eq__(self, other: object) -> bool:
-        if type(self) is not type(other):
-            return NotImplemented
-        return all(
-            np.shape(getattr(self, name)) == np.shape(getattr(other, name))
-            and np.array_equal(getattr(self, name), getattr(other, name))
-            for name in self._rules
-        )
-
-    # Equality compares field values (arrays included), so instances are unhashable, like numpy arrays.
-    # typeshed spells list.__hash__ the same way; the checker reports the None as an incompatible override.
-    __hash__ = None  # type: ignore[assignment]
-
-    def replace(self, **changes: Any) -> Self:
-        """Return a copy with some fields changed (validated again).
-
-        Raises
-        ------
-        TypeError
-            For a name that is not a field of this class.
-        """
-        unknown = set(changes) - set(self._rules)
-        if unknown:
-            raise TypeError(
-                f"{type(self).__name__} has no field(s) {sorted(unknown)}; valid fields are {sorted(self._rules)}"
-            )
-        return dataclasses.replace(self, **changes)
+class ModelFields(ValidatedFields):
+    """Validated fields of the two model classes (:class:`Params`, :class:`nrqb.ThreeModeParams`)."""
 
     @property
     def is_thermal(self) -> bool:
-        """True when any bath has a nonzero thermal occupation (a field ``n_th_*``)."""
-        return any(np.any(getattr(self, name)) for name in self._rules if name.startswith("n_th_"))
+        """True when any bath has a nonzero thermal occupation."""
+        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, eq=False)
-class Params(ValidatedFields):
+class Params(ModelFields):
     r"""Parameters of the effective two-mode (charger ``a``, battery ``b``) model.
 
     Every field may be a scalar or a numpy array; all fields broadcast together by
@@ -257,7 +106,7 @@ class Params(ValidatedFields):
     n_th_c: Any = 0.0
     shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
-    _rules = _RULES
+    _owner = "Params"
 
     # Derived quantities of the paper, as read-only properties.
     @property
@@ -312,6 +161,6 @@ def paper_params(**overrides: Any) -> Params:
     values: dict[str, Any] = dict(PAPER_VALUES)
     values.update(overrides)
     if "J" not in overrides:
-        gamma = validate_field("Params", "Gamma", values["Gamma"], *_RULES["Gamma"])
+        gamma = validate_field("Params", "Gamma", values["Gamma"])
         values["J"] = gamma / 2
     return Params(**values)

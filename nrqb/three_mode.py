@@ -35,7 +35,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from .linear import expm_batched, lyapunov_steady, lyapunov_transient
 from .observables import efficiency
-from .params import Params, ValidatedFields, check_times, validate_field
+from .params import ModelFields, Params
+from .validation import check_times, validate_field
 
 __all__ = [
     "ThreeModeParams",
@@ -47,27 +48,9 @@ __all__ = [
     "three_mode_from_effective",
 ]
 
-_RULES: dict[str, tuple[str, str]] = {
-    "g_a": ("real", "charger-reservoir coupling, in units of omega"),
-    "g_b": ("real", "battery-reservoir coupling, in units of omega"),
-    "gamma_m": ("rate", "bad cavity's energy decay rate, in units of omega"),
-    "Delta_c": ("real", "bad cavity's detuning from the drive, in units of omega"),
-    "kappa_a": ("rate", "charger's local damping rate, in units of omega"),
-    "kappa_b": ("rate", "battery's local damping rate, in units of omega"),
-    "epsilon": ("real", "drive amplitude on the charger, in units of omega"),
-    "phi": ("real", "phase of the charger-reservoir coupling, in radians"),
-    "J": ("real", "direct coherent charger-battery coupling, in units of omega"),
-    "Delta_a": ("real", "charger detuning from the drive, in units of omega"),
-    "Delta_b": ("real", "battery detuning from the drive, in units of omega"),
-    "omega": ("positive", "bare mode frequency (energy unit)"),
-    "n_th_a": ("rate", "thermal occupation of the charger's bath"),
-    "n_th_b": ("rate", "thermal occupation of the battery's bath"),
-    "n_th_c": ("rate", "thermal occupation of the bad cavity's bath"),
-}
-
 
 @dataclass(frozen=True, eq=False)
-class ThreeModeParams(ValidatedFields):
+class ThreeModeParams(ModelFields):
     r"""Parameters of the three-mode model, paper Eq. (1); units of ``omega``, broadcastable.
 
     Parameters
@@ -101,7 +84,7 @@ class ThreeModeParams(ValidatedFields):
     n_th_c: Any = 0.0
     shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
-    _rules = _RULES
+    _owner = "ThreeModeParams"
 
     @property
     def adiabaticity(self) -> NDArray | float:
@@ -325,8 +308,8 @@ def three_mode_from_effective(p: Params, gamma_m: ArrayLike, Delta_c: ArrayLike 
     ValueError
         If ``p.J`` is complex with :math:`\Delta_c = 0` (the three-mode ``J`` is real).
     """
-    gamma_m = validate_field("three_mode_from_effective", "gamma_m", gamma_m, *_RULES["gamma_m"])
-    Delta_c = validate_field("three_mode_from_effective", "Delta_c", Delta_c, *_RULES["Delta_c"])
+    gamma_m = validate_field("ThreeModeParams", "gamma_m", gamma_m)
+    Delta_c = validate_field("ThreeModeParams", "Delta_c", Delta_c)
     gamma = 0.5 * np.asarray(gamma_m)
     den = np.asarray(Delta_c) ** 2 + gamma**2
     g = np.sqrt(p.Gamma * den / (2 * gamma))

@@ -215,5 +215,5 @@ def test_validation():
         fock.convergence(nrqb.paper_params(), T, (6, 4))
     with pytest.raises(ValueError, match="states were not stored"):
         fock.effective_master_equation(weak(nrqb.paper_params()), T[:3]).purity_b()
-    with pytest.raises(ValueError, match="ThreeModeParams"):
+    with pytest.raises(TypeError, match="ThreeModeParams"):
         fock.three_mode_master_equation(nrqb.paper_params(), T)

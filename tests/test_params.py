@@ -111,3 +111,9 @@ def test_complex_J_kept_real_J_stays_float():
 def test_bad_times_raise(t):
     with pytest.raises(ValueError, match="t \\(time"):
         nrqb.evolve(nrqb.paper_params(), t)
+
+
+def test_a_bool_is_not_a_rate():
+    """Regression (issue 13, item 7): Params(Gamma=True) was accepted as Gamma = 1.0."""
+    with pytest.raises(TypeError, match=r"Params\.Gamma .*not a bool; got True"):
+        nrqb.Params(Gamma=True, kappa_a=0.003, kappa_b=0.003, epsilon=0.1, phi=1.0, J=0.02)

@@ -49,6 +49,7 @@ from ..analysis import nonreciprocal_coupling
 from ..dynamics import SteadyState, Trajectory, evolve, steady_state
 from ..exceptional import exceptional_coupling
 from ..params import Params, paper_params
+from ..validation import require_scalar
 from .style import CYCLE as _CYCLE
 from .style import LINESTYLES as _STYLES
 from .style import (
@@ -102,12 +103,7 @@ _DELTA = r"detuning $\Delta = \Delta_b - \Delta_a$ (units of $\omega$)"
 
 
 def _scalar(p: Params | None) -> Params:
-    p = paper_params() if p is None else p
-    if not isinstance(p, Params):
-        raise ValueError(f"p must be an nrqb.Params (a single parameter set); got {type(p).__name__}")
-    if p.shape != ():
-        raise ValueError(f"p must have scalar fields (one parameter set); got fields of shape {p.shape}")
-    return p
+    return require_scalar(paper_params() if p is None else p, "figures")
 
 
 def _coupling(p: Params) -> float:

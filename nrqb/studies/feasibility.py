@@ -48,6 +48,7 @@ from ..three_mode import (
     gamma_conventions,
     steady_state_three_mode,
 )
+from ..validation import RULES, require_scalar, validate_field
 
 __all__ = [
     "H_PLANCK",
@@ -79,20 +80,6 @@ H_PLANCK: float = 6.62607015e-34
 
 _TWO_PI = 2 * math.pi
 
-# field -> (kind, description); kinds: "rate" >= 0, "positive" > 0, "real"
-_DEVICE_RULES: dict[str, tuple[str, str]] = {
-    "kappa_a": ("rate", "charger's damping kappa_a/2pi in MHz"),
-    "kappa_b": ("rate", "battery's damping kappa_b/2pi in MHz"),
-    "gamma_m": ("positive", "bad cavity's energy decay gamma_m/2pi in MHz"),
-    "g": ("rate", "charger/battery-reservoir coupling g/2pi in MHz (g_a = g_b)"),
-    "J": ("real", "direct coherent coupling J/2pi in MHz"),
-    "phi": ("real", "coupling phase phi in radians"),
-    "epsilon": ("real", "drive amplitude epsilon/2pi in MHz"),
-    "Delta": ("real", "battery detuning Delta/2pi in MHz"),
-    "Delta_c": ("real", "bad-cavity detuning Delta_c/2pi in MHz"),
-    "f_cavity": ("positive", "charger and battery frequency omega/2pi in MHz"),
-}
-
 
 @dataclass(frozen=True)
 class Device:
@@ -121,8 +108,10 @@ class Device:
     Raises
     ------
     ValueError
-        For a non-finite value, a negative rate or coupling, or a non-positive ``gamma_m`` or
-        ``f_cavity``; the message names the field.
+        For a non-finite value, an array, a negative rate or coupling, or a non-positive ``gamma_m`` or
+        ``f_cavity``; the message names the field (the rules are :data:`nrqb.validation.RULES` ``["Device"]``).
+    TypeError
+        For a ``bool``.
     """
 
     kappa_a: float = 0.08
@@ -137,22 +126,15 @@ class Device:
     f_cavity: float = 5000.0
 
     def __post_init__(self) -> None:
-        for name, (kind, what) in _DEVICE_RULES.items():
-            value = getattr(self, name)
-            try:
-                x = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"Device.{name} ({what}) must be a real number; got {value!r}") from None
-            if not math.isfinite(x):
-                raise ValueError(f"Device.{name} ({what}) must be finite; got {value!r}")
-            if kind == "rate" and x < 0:
-                raise ValueError(f"Device.{name} ({what}) must be >= 0 (valid range [0, inf)); got {value!r}")
-            if kind == "positive" and x <= 0:
-                raise ValueError(f"Device.{name} ({what}) must be > 0 (valid range (0, inf)); got {value!r}")
-            object.__setattr__(self, name, x)
+        # The same validator and rule table as nrqb.Params (nrqb.validation.RULES["Device"]); fields are scalars.
+        for name in RULES["Device"]:
+            object.__setattr__(self, name, validate_field("Device", name, getattr(self, name), scalar=True))
 
     def replace(self, **changes: Any) -> Device:
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again); ``TypeError`` for an unknown field."""
+        unknown = set(changes) - set(RULES["Device"])
+        if unknown:
+            raise TypeError(f"Device has no field(s) {sorted(unknown)}; valid fields are {sorted(RULES['Device'])}")
         return dataclasses.replace(self, **changes)
 
     @property
@@ -205,8 +187,7 @@ def device_from_three_mode(p: ThreeModeParams) -> Device:
     ValueError
         If ``p`` is not scalar, ``g_a != g_b`` or ``Delta_a != 0``.
     """
-    if p.shape != ():
-        raise ValueError(f"p must be scalar ThreeModeParams; got shape {p.shape}")
+    require_scalar(p, "device_from_three_mode", ThreeModeParams)
     if not math.isclose(p.g_a, p.g_b, rel_tol=1e-12) or p.Delta_a != 0:
         raise ValueError(f"p must have g_a == g_b and Delta_a == 0; got g_a={p.g_a}, g_b={p.g_b}, Delta_a={p.Delta_a}")
 

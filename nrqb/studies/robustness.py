@@ -59,6 +59,7 @@ from ..dynamics import steady_state
 from ..exceptional import exceptional_coupling
 from ..linear import split_2x2
 from ..params import Params, paper_params
+from ..validation import require_scalar
 
 __all__ = [
     "NOISE_PARAMETERS",
@@ -259,8 +260,7 @@ def operating_points(
     """
     _check_choice("regime", regime, ("damping", "detuning"))
     base = paper_params() if base is None else base
-    if base.shape != ():
-        raise ValueError(f"base must be scalar Params; got shape {base.shape}")
+    require_scalar(base, "operating_points (base)")
     p = base.replace(phi=np.pi / 2, Delta_a=0.0, Delta_b=0.0)
     if regime == "damping":
         if not (np.isfinite(r) and r > 0):
@@ -353,8 +353,7 @@ def draw_fluctuations(
     """
     noise = _check_noise(noise)
     which = _check_which(which)
-    if p.shape != ():
-        raise ValueError(f"p must be scalar Params (the nominal operating point); got shape {p.shape}")
+    require_scalar(p, "fluctuate (the nominal operating point)")
     return _apply(p, noise, _standard_normals(n, rng), which)
 
 
