@@ -1,4 +1,5 @@
-# nrqb: the two entry points are `make book` and `make test` (see README.md).
+# nrqb: the two entry points are `make book` and `make test` (see README.md); `make` alone lists every target.
+# Each target has a `## name: what it does` line above it: `make help` prints those lines.
 SHELL := /bin/bash
 # One BLAS thread: the 2-core machines run kernels and sparse solves side by side (QuTiP's steady state
 # was 5-10x slower with BLAS threads contending).
@@ -8,7 +9,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book book-student test lint typecheck format unit browser browser-deps benchmark figures ledger readme-figure lab clean
+.PHONY: help book book-student test lint typecheck format unit browser browser-deps benchmark figures ledger readme-figure lab clean
+
+.DEFAULT_GOAL := help
+
+## help: list every target with what it does (the default goal)
+help:
+	@awk 'match($$0, /^## [A-Za-z0-9_.-]+: /) { printf "  make %-14s %s\n", substr($$0, 4, RLENGTH - 5), substr($$0, RLENGTH + 1) }' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,6 +38,7 @@ book-student: $(STAMP)
 ## test: everything CI checks (lint, type check, unit tests, book build with -W, browser check)
 test: $(STAMP) lint typecheck unit book browser
 
+## lint: ruff check and ruff format --check on the whole tree
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -39,10 +47,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+## format: apply ruff's fixes and formatting
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## unit: the unit tests (pytest, everything but the browser check)
 unit: $(STAMP) js-deps
 	$(PY) -m pytest -m "not browser" -q
 
@@ -51,23 +61,29 @@ unit: $(STAMP) js-deps
 js-deps:
 	bash tools/js/install.sh
 
+## browser-deps: install Chromium (apt) and the pinned npm packages for the offline browser check
 browser-deps: $(STAMP)
 	bash tools/browser/install.sh
 
+## browser: check the built HTML in headless Chromium with every off-site request refused
 browser: browser-deps
 	$(PY) -m pytest -m browser -q tests/test_browser.py
 
+## benchmark: time the closed form against solve_ivp, one explorer slider move and the robustness Monte Carlo
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_evolve.py
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/bench_robustness.py
 
+## figures: write every panel of the paper's Figs. 2-4 to _build/figures
 figures: $(STAMP)
 	$(PY) -m nrqb figures --outdir _build/figures
 
+## ledger: print the reproduction ledger (every number the paper quotes beside ours)
 ledger: $(STAMP)
 	$(PY) -m nrqb ledger
 
+## readme-figure: regenerate docs/fig2a.png, the README's figure
 readme-figure: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m nrqb figures --outdir docs --panel fig2a
 
@@ -76,5 +92,6 @@ lab: $(STAMP)
 	JUPYTER_CONFIG_DIR=$(CURDIR)/$(VENV)/etc/jupyter-config $(VENV)/bin/jupytext-config set-default-viewer markdown myst
 	JUPYTER_CONFIG_DIR=$(CURDIR)/$(VENV)/etc/jupyter-config $(VENV)/bin/jupyter lab chapters/
 
+## clean: remove _build and .pytest_cache
 clean:
 	rm -rf _build .pytest_cache

@@ -1,10 +1,22 @@
 """Command line: ``python -m nrqb {summary,figures,ledger} ...``.
 
+From a shell: ``python -m nrqb summary --Gamma 0.04 --kappa-b 0.03``,
+``python -m nrqb figures --outdir figs --format svg``, ``python -m nrqb ledger --json``.
+
 Examples
 --------
-``python -m nrqb summary --Gamma 0.04 --kappa-b 0.03``
-``python -m nrqb figures --outdir figs --format svg``
-``python -m nrqb ledger --json``
+:func:`main` takes the arguments as a list and returns the exit status; a bad argument is one line on
+stderr and status 2, never a traceback.
+
+>>> from nrqb.cli import main
+>>> main(["summary", "--kappa-b", "0.03"])  # doctest: +ELLIPSIS
+ E_A_inf = 21.6333
+ E_B_inf = 28.2558
+ eta_inf = 0.566372
+...
+0
+>>> main(["summary", "--t-max", "-1"])
+2
 """
 
 from __future__ import annotations

@@ -11,6 +11,21 @@ with
 
 :math:`\Lambda_{a,b} = \Gamma + \kappa_{a,b}`. This is the paper's Eq. (13) with its
 entries A, B, C, D (paper Sec. 4) for :math:`G = 0`; :func:`nrqb.symbolic.drift_matrix` derives it.
+
+Examples
+--------
+At the paper's operating point (:math:`J = \Gamma/2`, :math:`\phi = \pi/2`) the battery does not act back on
+the charger, :math:`B = M_{ab} = 0`, while the forward element is :math:`C = -i\Gamma`:
+
+>>> import numpy as np, nrqb
+>>> p = nrqb.paper_params()
+>>> M = drift_matrix(p)
+>>> M.shape
+(2, 2)
+>>> bool(abs(M[0, 1]) < 1e-15 and np.isclose(M[1, 0], -1j * p.Gamma))
+True
+>>> drive_vector(p)  # f = (-i epsilon, 0)
+array([0.-0.1j, 0.+0.j ])
 """
 
 from __future__ import annotations

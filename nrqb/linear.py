@@ -17,6 +17,20 @@ The driven solution from :math:`x(0) = 0` is
 :math:`\dot x(t) = e^{Mt} f`. Second moments of the fluctuations obey the
 Lyapunov equation :math:`\dot N = \bar M N + N M^T + D`, solved from :math:`N(0) = 0` by
 :math:`N(t) = N_{ss} - \overline{e^{Mt}}\, N_{ss}\, e^{M^T t}`.
+
+Examples
+--------
+At an exceptional point the drift matrix is defective (:math:`\delta^2 = 0` to rounding, so :math:`N` is
+nilpotent), and the closed form still agrees with SciPy's Pade exponential:
+
+>>> import numpy as np, scipy.linalg, nrqb
+>>> from nrqb.drift import drift_matrix
+>>> M = drift_matrix(nrqb.at_exceptional_point(nrqb.paper_params(kappa_b=0.03)))
+>>> mu, N, delta = split_2x2(M)
+>>> bool(abs(delta) ** 2 < 1e-15 * abs(mu) ** 2)
+True
+>>> bool(np.allclose(expm_2x2(M, np.array(100.0)), scipy.linalg.expm(100.0 * M), rtol=1e-12, atol=1e-15))
+True
 """
 
 from __future__ import annotations

@@ -3,6 +3,16 @@ r"""Battery figures of merit from amplitudes and second moments.
 * energy :math:`E = \omega \langle n \rangle` (paper Sec. 2, :math:`E_B = \omega_b\langle b^\dagger b\rangle`),
 * transfer efficiency :math:`\eta = E_B/(E_A + E_B)` (paper Eq. 11),
 * ergotropy of a single-mode Gaussian state (not in the paper; Sec. "Thermal baths").
+
+Examples
+--------
+>>> efficiency(1.0, 3.0), efficiency(0.0, 0.0)  # eta -> 0 at t = 0, where both energies vanish
+(array(0.75), array(0.))
+
+A displaced thermal state keeps only its coherent energy extractable; a thermal state none:
+
+>>> float(gaussian_ergotropy(2.0, 0.5)), float(gaussian_ergotropy(0.0, 0.5))
+(4.0, 0.0)
 """
 
 from __future__ import annotations

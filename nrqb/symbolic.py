@@ -24,6 +24,23 @@ Moment symbols are module constants: :data:`mean_a` :math:`=\langle a\rangle`, :
 :data:`m_ab` :math:`=\langle a^\dagger b\rangle` (so :math:`\langle a b^\dagger\rangle = \overline{m_{ab}}`).
 
 All public functions are cached; the whole module's derivations take a few seconds.
+
+Examples
+--------
+>>> import nrqb
+>>> from sympy.physics.quantum import Dagger
+>>> normal_order(commutator(a, Dagger(a)))
+1
+>>> nonreciprocity_condition()["J"]  # the coupling that makes M_ab vanish (paper Sec. 2)
+I*Gamma*exp(-I*phi)/2
+
+The paper's printed steady state, Eq. (10), evaluated at its Fig. 2 parameters, agrees with the numerics:
+
+>>> E_A, E_B = paper_eq10()
+>>> p = nrqb.paper_params()
+>>> ss = nrqb.steady_state(p)
+>>> bool(abs(evaluate(E_B, p) - ss.E_B) < 1e-12 * ss.E_B and abs(evaluate(E_A, p) - ss.E_A) < 1e-12 * ss.E_A)
+True
 """
 
 from __future__ import annotations

@@ -12,6 +12,16 @@ directly, with different forward (:math:`a \to b`) and backward (:math:`b \to a`
 This is a figure module: it draws and never solves an equation. Every label is a
 ``matplotlib.text.Text`` whose ``gid`` names what it labels (``"label-a"``, ``"label-J"``,
 ``"label-forward"`` ...), so tests and readers can find the artists.
+
+Examples
+--------
+>>> import matplotlib.pyplot as plt
+>>> fig = draw_scheme(effective=True)
+>>> sorted(t.get_gid() for t in fig.axes[0].texts if t.get_gid()) == sorted(LABELS_EFFECTIVE)
+True
+>>> LABELS_EFFECTIVE["label-backward"]  # the b -> a coupling that vanishes at J = Gamma/2, phi = pi/2
+'$J_- - i\\Gamma e^{-i\\phi}$'
+>>> plt.close(fig)
 """
 
 from __future__ import annotations

@@ -23,6 +23,24 @@ Lindblad rate :math:`\Gamma = 4g^2/\gamma_m` that the three-mode model confirms
 (:func:`nrqb.gamma_conventions`), :math:`\Gamma/2\pi = 0.087` MHz, so the nonreciprocal coupling is
 :math:`J = \Gamma/2 = 2\pi \times 0.044` MHz, not the paper's :math:`2\pi \times 0.01` MHz (which is
 :math:`\Gamma/2` only for the paper's :math:`\Gamma = g^2/\gamma_m`).
+
+Examples
+--------
+The three conventions for :math:`\Gamma` at the paper's device differ by the factors 2 and 4:
+
+>>> d = paper_device()
+>>> rates = gamma_values(d)
+>>> round(rates["lindblad"] / rates["paper_sec2"], 12), round(rates["lindblad"] / rates["paper_sec5"], 12)
+(2.0, 4.0)
+
+The effective model and the three-mode model agree on the steady state (where :math:`\dot c = 0` holds
+exactly), and the bad cavity is fast enough for the elimination:
+
+>>> full, effective = performance(d), performance(d, "effective")
+>>> bool(abs(effective.eta - full.eta) < 1e-9 * full.eta)
+True
+>>> max(adiabatic_ratios(d).values()) < 0.2
+True
 """
 
 from __future__ import annotations
