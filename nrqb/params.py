@@ -38,10 +38,15 @@ _RULES = RULES["Params"]
 class ModelFields(ValidatedFields):
     """Validated fields of the two model classes (:class:`Params`, :class:`nrqb.ThreeModeParams`)."""
 
+    # Bath occupations, which both model classes have (each one's @dataclass makes them fields).
+    n_th_a: Any
+    n_th_b: Any
+    n_th_c: Any
+
     @property
     def is_thermal(self) -> bool:
         """True when any bath has a nonzero thermal occupation."""
-        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))  # type: ignore[attr-defined]
+        return bool(np.any(self.n_th_a) or np.any(self.n_th_b) or np.any(self.n_th_c))
 
 
 @dataclass(frozen=True, eq=False)
