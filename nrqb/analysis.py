@@ -48,6 +48,7 @@ __all__ = [
     "charging_summary",
     "closest_exceptional_coupling",
     "first_crossing",
+    "maximum_on_grid",
     "nonreciprocal_coupling",
     "peak_power",
     "rate_scales",
@@ -247,6 +248,45 @@ def _refine(
         lambda x: -float(f(x)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12 * max(hi, 1e-300)}
     )
     return (float(-res.fun), float(res.x)) if -res.fun > best_f else (best_f, best_t)
+
+
+def maximum_on_grid(f: Callable[[NDArray], NDArray], t: ArrayLike) -> tuple[float, float]:
+    r"""Largest value of a smooth function of time and where it is: the best point of ``t``, refined by Brent.
+
+    For trajectories :func:`peak_power` cannot build itself (the three-mode model of :mod:`nrqb.three_mode`, for
+    instance): ``f`` is evaluated on the increasing grid ``t`` (units of :math:`1/\omega`), then maximised by
+    bounded Brent between the neighbours of the best grid point. The caller's grid must resolve ``f``.
+
+    Parameters
+    ----------
+    f : callable
+        Vectorised: an array of times to an array of values (e.g. ``lambda t: evolve_three_mode(p, t).P``).
+    t : array_like
+        Increasing times, at least 2.
+
+    Returns
+    -------
+    value, time : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> value, where = maximum_on_grid(lambda t: np.sin(t), np.linspace(0, 3, 7))
+    >>> round(value, 9), round(where, 6)
+    (1.0, 1.570796)
+    """
+    grid = np.asarray(t, dtype=float)
+    if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
+        raise ValueError(f"t must be an increasing 1-d grid of at least 2 times; got shape {grid.shape}")
+    values = np.asarray(f(grid), dtype=float)
+    k = int(np.argmax(values))
+    return _refine(
+        lambda x: float(np.asarray(f(np.array([x])))[0]),
+        float(grid[max(k - 1, 0)]),
+        float(grid[min(k + 1, grid.size - 1)]),
+        float(grid[k]),
+        float(values[k]),
+    )
 
 
 def _scaled_time(p: Params, t: float | NDArray) -> float | NDArray:

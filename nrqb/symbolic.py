@@ -94,6 +94,7 @@ __all__ = [
     "paper_eq20",
     "paper_eq21",
     "paper_eq22",
+    "paper_ratio",
     "projection_operator_route",
     "second_moment_equations",
     "steady_state_ratio",
@@ -1009,6 +1010,15 @@ def paper_eq22() -> sp.Expr:
     La, Lb, eps, G, phi = s["Lambda_a"], s["Lambda_b"], s["epsilon"], s["Gamma"], s["phi"]
     eb, ea = sp.exp(-Lb * t / 2), sp.exp(-La * t / 2)
     return 4 * sp.I * eps * G * sp.exp(sp.I * phi) / La * ((1 - eb) / Lb + (ea - eb) / (La - Lb))
+
+
+def paper_ratio() -> sp.Expr:
+    r"""The paper's Sec. 3.1 steady ratio :math:`E_B/E_A = 4\Gamma^2/\Delta^2`, as printed (:math:`\Delta = \Delta'_b - \Delta'_a`).
+
+    Infinite at the resonance :math:`\Delta = 0` it is quoted for; the derived ratio is :func:`steady_state_ratio`.
+    """
+    s = _effective_symbols()
+    return 4 * s["Gamma"] ** 2 / (s["Delta_b"] - s["Delta_a"]) ** 2
 
 
 def steady_state_ratio() -> sp.Expr:

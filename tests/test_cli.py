@@ -14,7 +14,7 @@ import pytest
 
 import nrqb
 
-LEDGER_KEYS = {"quantity", "where", "paper", "ours", "rel_diff", "verdict", "note"}
+LEDGER_KEYS = {"key", "quantity", "where", "paper", "ours", "rel_diff", "verdict", "note"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -52,9 +52,9 @@ def test_ledger_json_rows(ledger_json):
         assert isinstance(row["paper"], float) and isinstance(row["ours"], float)
         assert row["verdict"] in VERDICTS
     # One row checked against the core: the steady battery energy of Fig. 2(a).
-    row = next(r for r in ledger_json if r["quantity"].startswith("E_B(inf), Delta = 0 ("))
+    row = next(r for r in ledger_json if r["key"] == "fig2a.E_B_inf.Delta=0")
     assert row["ours"] == pytest.approx(float(nrqb.steady_state(nrqb.paper_params()).E_B), rel=1e-12)
-    assert row["paper"] == 75.9
+    assert row["paper"] == nrqb.paper.value("fig2a.E_B_inf.Delta=0")
 
 
 def test_ledger_table(ledger_json):
