@@ -21,9 +21,6 @@ MAX_FUNCTION_LINES = 80
 #: explorer as an anywidget) and in the solver being reworked for precision. Each entry fails the test as soon
 #: as its function is short enough or gone, so the list can only shrink: delete an entry when it fails.
 BEING_REWRITTEN = {
-    "nrqb/studies/ledger.py::_rows_fig2",
-    "nrqb/studies/ledger.py::_rows_fig3",
-    "nrqb/studies/ledger.py::_rows_sec5",
     "nrqb/widgets/explorer.py::Explorer.widget",
     "nrqb/dynamics.py::evolve",
 }

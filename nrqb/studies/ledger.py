@@ -1492,7 +1492,7 @@ def _significant(text: str) -> int:
 
 
 def _markdown_cell(text: str) -> str:
-    """Text for a Markdown table cell: a pipe in math becomes ``\\vert``, elsewhere it is escaped."""
+    r"""Text for a Markdown table cell: a pipe in math becomes ``\vert``, elsewhere it is escaped."""
     parts = re.split(r"(\$[^$]*\$)", text)
     return "".join(p.replace("|", r"\vert ") if p.startswith("$") else p.replace("|", r"\|") for p in parts)
 
