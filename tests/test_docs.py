@@ -27,7 +27,6 @@ WITHOUT_EXAMPLES = {
     "nrqb.plots": "a package docstring only; its modules carry the examples",
     "nrqb.studies": "a package docstring only; its modules carry the examples",
     "nrqb.widgets": "a package docstring only; nrqb.widgets.explorer carries the examples",
-    "nrqb.studies.ledger": "being rebuilt as a registry of row builders; its examples come with the rebuild",
 }
 
 #: A numpydoc section heading "Examples" underlined with dashes.
