@@ -17,9 +17,9 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 #: Longest function allowed, counted from its ``def`` line to its last line (docstring included).
 MAX_FUNCTION_LINES = 80
 
-#: TEMPORARY: functions in the two files being rewritten (the ledger as a registry of small row builders, the
-#: explorer as an anywidget) and in the solver being reworked for precision. Each entry fails the test as soon
-#: as its function is short enough or gone, so the list can only shrink: delete an entry when it fails.
+#: TEMPORARY: functions in code being rewritten (the explorer as an anywidget, the solver for precision). Each
+#: entry fails the test as soon as its function is short enough or gone, so the list can only shrink: delete an
+#: entry when it fails.
 BEING_REWRITTEN = {
     "nrqb/widgets/explorer.py::Explorer.widget",
     "nrqb/dynamics.py::evolve",

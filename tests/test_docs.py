@@ -107,3 +107,85 @@ def test_make_help_lists_every_target_with_a_description():
 def test_make_without_a_target_prints_the_help():
     out = subprocess.run(["make", "-s", "--no-print-directory"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0 and "make help" in out.stdout and "make test" in out.stdout
+
+
+# --- CONTRIBUTING.md -------------------------------------------------------------------------------------------
+
+#: A glue name defined in code (``glue("x", ...)``, ``style.glue_figure("x", ...)``, an f-string's fixed start) ...
+_GLUE_CALL = re.compile(r"\bglue\w*\(\s*f?[\"']([^\"'{]*)")
+#: ... or used in prose (``{glue:text}`x:.2f` ``, a ``{glue:figure} x`` directive).
+_GLUE_USE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)|^(?:`{3,}|:{3,})\{glue(?::\w+)?\}[ \t]*(\S+)", flags=re.M)
+
+
+def _glue_prefixes() -> dict[str, str]:
+    """Chapter -> glue prefix, from the table in CONTRIBUTING.md."""
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    return dict(re.findall(r"^\| `(chapters/[\w-]+\.md)` \| `(\w+_)` \|$", text, flags=re.M))
+
+
+def _glue_names(text: str) -> set[str]:
+    names = set(_GLUE_CALL.findall(text))
+    names |= {a or b for a, b in _GLUE_USE.findall(text)}
+    return {n for n in names if n and "::" not in n and "<" not in n}
+
+
+#: The one shared glue namespace: the paper's printed numbers, ``paper.<key>`` (nrqb.studies.ledger.glue_paper_quotes).
+_PAPER_GLUE = "paper."
+
+
+def test_contributing_glue_prefixes_match_the_chapters():
+    prefixes = _glue_prefixes()
+    assert len(prefixes) >= 10, "CONTRIBUTING.md lost its table of glue prefixes"
+    assert len(set(prefixes.values())) == len(prefixes), "two chapters share a glue prefix"
+    problems = []
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        name = path.relative_to(ROOT).as_posix()
+        glued = _glue_names(path.read_text())
+        if not glued:
+            continue
+        prefix = prefixes.get(name)
+        if prefix is None:
+            problems.append(f"{name} glues values but has no prefix in CONTRIBUTING.md's table")
+            continue
+        stray = sorted(n for n in glued if not n.startswith((prefix, _PAPER_GLUE)))
+        if stray:
+            problems.append(f"{name}: glue names without the prefix {prefix!r}: {stray}")
+        unknown = sorted(
+            n for n in glued if n.startswith(_PAPER_GLUE) and n[len(_PAPER_GLUE) :] not in nrqb.paper.QUOTES
+        )
+        if unknown:
+            problems.append(f"{name}: {_PAPER_GLUE}<key> names with no such key in nrqb.paper.QUOTES: {unknown}")
+    missing = sorted(c for c in prefixes if not (ROOT / c).is_file())
+    problems += [f"CONTRIBUTING.md lists a chapter that does not exist: {c}" for c in missing]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_glue_name_reader_sees_calls_and_uses():
+    text = 'glue("ab_x", 1)\nstyle.glue_figure(f"ab_fig{i}", fig)\n{glue:text}`ab_y:.2f` and\n```{glue:figure} ab_z\n'
+    assert _glue_names(text) == {"ab_x", "ab_fig", "ab_y", "ab_z"}
+
+
+def test_contributing_names_the_targets_and_files_it_describes():
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    for target in re.findall(r"`make (\w[\w-]*)", text):
+        assert target in _makefile_targets(), f"CONTRIBUTING.md names make {target}, which does not exist"
+    for path in set(re.findall(r"\b((?:tests|tools|nrqb|chapters)/[\w/.-]+\.(?:py|md|mjs|yml))\b", text)):
+        if "<" not in path:
+            assert (ROOT / path).exists(), f"CONTRIBUTING.md names {path}, which does not exist"
+
+
+def test_pre_commit_hooks_are_local_and_run_the_pinned_tools():
+    """The hooks download nothing (every repo is local) and call ruff and mypy from .venv, pinned in requirements."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert all(repo["repo"] == "local" for repo in config["repos"]), "a hook repository would be downloaded"
+    entries = {hook["id"]: hook["entry"] for hook in hooks}
+    assert entries["ruff-check"].startswith(".venv/bin/ruff check")
+    assert entries["ruff-format"].startswith(".venv/bin/ruff format")
+    assert entries["mypy"] == ".venv/bin/mypy", "the mypy hook runs what `make typecheck` runs"
+    assert "$(VENV)/bin/mypy" in (ROOT / "Makefile").read_text()
+    pins = (ROOT / "requirements.txt").read_text()
+    for tool in ("ruff", "mypy"):
+        assert re.search(rf"^{tool}==\S+", pins, flags=re.M), f"{tool} is not pinned in requirements.txt"
