@@ -147,6 +147,8 @@ QUOTES: dict[str, Quote] = _quotes(
     # --- the parameter set of Sec. 3.1 and the Fig. 2 caption (units of omega)
     Quote("fig2.Gamma", "0.04", f"{_S31}; Fig. 2 caption", "collective damping rate Γ_a = Γ_b = Γ", "Γ = 0.04ω"),
     Quote("fig2.kappa", "0.003", f"{_S31}; Fig. 2 caption", "local damping κ_a = κ_b = κ", "κ = 0.003ω"),
+    Quote("fig2.kappa_a", "0.003", "Fig. 2 caption", "charger damping κ_a of Fig. 2", "κ_a = κ_b = 0.003ω"),
+    Quote("fig2.kappa_b", "0.003", "Fig. 2 caption", "battery damping κ_b of Fig. 2", "κ_a = κ_b = 0.003ω"),
     Quote("fig2.epsilon", "0.1", f"{_S31}; Fig. 2 caption", "drive amplitude ε", "ε = 0.1ω"),
     Quote("fig2.gamma", "10", f"{_S31}; Fig. 2 caption", "bad-cavity amplitude decay rate γ = γ_m/2", "γ = 10ω"),
     Quote("fig2.phi_over_pi", "0.5", "Fig. 2 caption", "phase φ, in units of π", "φ = π/2"),

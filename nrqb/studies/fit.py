@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,6 +75,8 @@ PARAMETER_QUOTES: dict[str, str] = {
     "fig2.epsilon": "epsilon",
 }
 
+# Relative step of the finite-difference Jacobian (theta is a logarithm, so this is a relative change of a knob).
+_DIFF_STEP = np.array([1e-6])
 # Weight of a forced quote (step 3): ten times its printed precision.
 _FORCE = 10.0
 # Fixed starts of the robust stage: the stated set and steps of 10 % (in log) along two sign patterns.
@@ -215,9 +217,11 @@ class _Problem:
         return z if weights is None else z * weights
 
 
-def _solve(problem: _Problem, theta0: NDArray, loss: str, weights: NDArray | None = None) -> Any:
+def _solve(
+    problem: _Problem, theta0: NDArray, loss: Literal["linear", "cauchy"], weights: NDArray | None = None
+) -> Any:
     return least_squares(
-        problem.z, theta0, args=(weights,), loss=loss, f_scale=1.0, diff_step=1e-6, x_scale=1.0, max_nfev=400
+        problem.z, theta0, args=(weights,), loss=loss, f_scale=1.0, diff_step=_DIFF_STEP, x_scale=1.0, max_nfev=400
     )
 
 
@@ -250,8 +254,8 @@ def _inlier_fit(problem: _Problem, theta: NDArray) -> tuple[NDArray, NDArray]:
 
 def _covariance(problem: _Problem, theta: NDArray, inliers: NDArray) -> NDArray:
     """Covariance of theta from the Jacobian of the explained residuals (rounding errors: sd tol/sqrt(3))."""
-    sol = least_squares(problem.z, theta, args=(inliers.astype(float),), diff_step=1e-6, max_nfev=1)
-    J = sol.jac[inliers]
+    sol = least_squares(problem.z, theta, args=(inliers.astype(float),), diff_step=_DIFF_STEP, max_nfev=1)
+    J = np.asarray(sol.jac)[inliers]
     return np.linalg.pinv(J.T @ J) / 3.0
 
 
