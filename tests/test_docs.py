@@ -189,3 +189,28 @@ def test_pre_commit_hooks_are_local_and_run_the_pinned_tools():
     pins = (ROOT / "requirements.txt").read_text()
     for tool in ("ruff", "mypy"):
         assert re.search(rf"^{tool}==\S+", pins, flags=re.M), f"{tool} is not pinned in requirements.txt"
+
+
+def test_readme_layout_names_every_module_and_tool():
+    """The README's layout table stays current: every Python module of nrqb and every entry of tools/ is named."""
+    text = (ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([\w./-]+)` \| (.*) \|$", text, flags=re.M))
+    named = set(re.findall(r"`([\w.]+)", rows["nrqb/"]))
+    modules = {p.stem for p in (ROOT / "nrqb").rglob("*.py") if p.stem not in {"__init__", "__main__"}}
+    assert not modules - named, f"README's nrqb/ row does not name: {sorted(modules - named)}"
+    tools = {p.name + ("/" if p.is_dir() else "") for p in (ROOT / "tools").iterdir() if not p.name.startswith(".")}
+    tools -= {"__pycache__/"}
+    missing = sorted(t for t in tools if f"`{t}`" not in rows["tools/"])
+    assert not missing, f"README's tools/ row does not name: {missing}"
+
+
+def test_changelog_keeps_a_changelog():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert "keepachangelog.com" in text and re.search(r"^## \[Unreleased\]$", text, flags=re.M)
+    headings = re.findall(r"^### (.+)$", text, flags=re.M)
+    allowed = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+    assert headings and set(headings) <= allowed, f"sections must be among {sorted(allowed)}: {headings}"
+    versions = re.findall(r"^## \[([^\]]+)\](.*)$", text, flags=re.M)
+    assert versions[0][0] == "Unreleased"
+    for version, rest in versions[1:]:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version) and re.fullmatch(r" - \d{4}-\d{2}-\d{2}", rest), version
