@@ -1,7 +1,8 @@
 """Command line: ``python -m nrqb {summary,figures,ledger} ...``.
 
 From a shell: ``python -m nrqb summary --Gamma 0.04 --kappa-b 0.03``,
-``python -m nrqb figures --outdir figs --format svg``, ``python -m nrqb ledger --json``.
+``python -m nrqb figures --outdir figs --format svg``, ``python -m nrqb ledger --json``,
+``python -m nrqb ledger --fit --json``.
 
 Examples
 --------
@@ -73,6 +74,12 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from .studies.ledger import as_dicts, as_table, compute_ledger
 
+    if args.fit:
+        from .studies import fit
+
+        result = fit.fit_paper_parameters(force=not args.json)
+        print(json.dumps(fit.as_json(result), indent=2) if args.json else fit.as_text(result))
+        return 0
     rows = compute_ledger()
     if args.json:
         print(json.dumps(as_dicts(rows), indent=2))
@@ -104,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     figures.set_defaults(func=_cmd_figures)
 
     ledger = sub.add_parser("ledger", help="every number quoted in the paper beside ours")
-    ledger.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    ledger.add_argument("--json", action="store_true", help="print a JSON list of rows (with --fit: the fit's object)")
+    ledger.add_argument("--fit", action="store_true", help="fit the paper's parameters to its printed numbers")
     ledger.set_defaults(func=_cmd_ledger)
     return parser
 
