@@ -8,7 +8,13 @@ from pathlib import Path
 import yaml
 
 # Pages of the "Teaching and reference" part and the landing page: no exercises or Checks section required.
-REFERENCE_PAGES = {"chapters/index", "chapters/teaching", "chapters/notation", "chapters/bibliography"}
+REFERENCE_PAGES = {
+    "chapters/index",
+    "chapters/teaching",
+    "chapters/paper_map",
+    "chapters/notation",
+    "chapters/bibliography",
+}
 
 
 def toc_pages(toc_file: Path) -> list[str]:

@@ -28,12 +28,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from .style import ROLES
+from .style import ROLES, new_figure
 
 __all__ = ["LABELS_EFFECTIVE", "LABELS_FULL", "draw_scheme", "scheme_figure"]
 
@@ -160,8 +159,8 @@ def _drive(ax: Axes, centre: Point) -> None:
 
 def _prepare(ax: Axes | None, xlim: Point, ylim: Point, title: str) -> tuple[Figure, Axes]:
     if ax is None:
-        new, ax = plt.subplots(figsize=(5.2, 4.2), layout="constrained")
-        new.patch.set_facecolor("white")
+        _, ax = new_figure((5.2, 4.2))
+        ax.grid(False)
     fig = ax.get_figure(root=True)
     if fig is None:
         raise ValueError("ax must belong to a matplotlib figure")
@@ -282,8 +281,9 @@ def scheme_figure(*, convention: Literal["paper", "book"] = "paper", figsize: Po
     -------
     matplotlib.figure.Figure
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=figsize, layout="constrained")
-    fig.patch.set_facecolor("white")
+    fig, (left, right) = new_figure(figsize, 1, 2)
+    left.grid(False)
+    right.grid(False)
     draw_scheme(left)
     draw_scheme(right, effective=True, convention=convention)
     return fig

@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -38,9 +39,13 @@ __all__ = [
     "SEQUENTIAL_CMAPS",
     "alt_text",
     "glue_figure",
+    "glue_paper",
+    "latex_terms",
     "line_style",
+    "markdown_table",
     "new_figure",
     "set_alt_text",
+    "show",
     "to_png",
 ]
 
@@ -161,6 +166,78 @@ def glue_figure(name: str, fig: Figure, *, alt: str | None = None, dpi: int = 13
         set_alt_text(fig, alt, str(getattr(fig, "_nrqb_title", "")))
     glue(name, Image(to_png(fig, dpi=dpi)), display=False)
     glue(name + "_alt", Markdown(alt_text(fig)), display=False)
+
+
+def show(fig: Figure, dpi: int = 130) -> Any:
+    """``fig`` as an IPython PNG image, for a chapter cell to display (no pyplot needed).
+
+    The cell's ``mystnb: image: alt:`` metadata gives the image its alternative text in the book.
+    """
+    from IPython.display import Image
+
+    return Image(to_png(fig, dpi=dpi))
+
+
+def glue_paper(name: str, key: str) -> None:
+    r"""Glue the number the paper prints under ``key`` (:mod:`nrqb.paper`), exactly as printed, under ``name``.
+
+    A chapter shows it with ``{glue:md}`name``` ("the paper reports ..."), so that no chapter types a paper number.
+    A percentage is glued as its printed digits (the paper's "75 %" as ``75``).
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    from .. import paper
+
+    glue(name, Markdown(paper.quote(key).printed_digits), display=False)
+
+
+def _visible_length(tex: str) -> int:
+    """Rough width of LaTeX in characters as rendered: a command counts as one symbol, markup as nothing."""
+    return len(re.sub(r"[{}^_ ]|\\(left|right)", "", re.sub(r"\\[a-zA-Z]+", "x", tex)))
+
+
+def latex_terms(lhs: str, expr: Any, *, max_chars: int = 48, order: Sequence[Any] | None = None) -> str:
+    r"""LaTeX for ``lhs = expr`` with the terms of the sum ``expr`` broken over aligned lines.
+
+    A SymPy sum printed on one line is often wider than a page; this keeps every line to about ``max_chars``
+    rendered symbols (a LaTeX command such as ``\\Delta`` counts as one; a longer term gets a line of its own),
+    so that it fits the book's column at desktop width.
+
+    Parameters
+    ----------
+    lhs : str
+        LaTeX of the left-hand side.
+    expr : sympy expression
+        Its terms (``expr.as_ordered_terms()``, or ``order`` if given) are the units that are never split.
+    max_chars : int
+        Budget of rendered symbols per line (about 48 fit the book's column at display size).
+    order : sequence of sympy expressions, optional
+        The terms in the order to print them.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y, z = sp.symbols("x y z")
+    >>> latex_terms("f", x + y - z, max_chars=4)
+    '\\begin{aligned} f &= x + y \\\\ &\\quad - z \\end{aligned}'
+    """
+    import sympy as sp
+
+    terms = list(order) if order is not None else (expr.as_ordered_terms() if isinstance(expr, sp.Add) else [expr])
+    lines: list[str] = []
+    current = ""
+    for i, term in enumerate(terms):
+        tex = sp.latex(term)
+        piece = tex if i == 0 else (f"- {tex[1:].lstrip()}" if tex.startswith("-") else f"+ {tex}")
+        if current and _visible_length(current) + _visible_length(piece) > max_chars:
+            lines.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}".strip()
+    lines.append(current)
+    body = r" \\ &\quad ".join(lines)
+    return rf"\begin{{aligned}} {lhs} &= {body} \end{{aligned}}"
 
 
 def markdown_table(
