@@ -38,7 +38,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from .drift import drift_matrix
 from .dynamics import SteadyState, Trajectory, evolve
-from .linear import eigenvalues_2x2
+from .exceptional import eigenvalues
 from .params import Params
 from .validation import require_scalar
 
@@ -157,7 +157,7 @@ def rate_scales(p: Params) -> tuple[float, float]:
     The exponents are :math:`\lambda_\pm` and :math:`\bar\lambda_i + \lambda_j` (see the module notes), all for
     scalar ``p``. Units of :math:`\omega`. The slowest decay is 0 when the drift matrix has an undamped mode.
     """
-    lam = eigenvalues_2x2(drift_matrix(require_scalar(p, "rate_scales")))
+    lam = eigenvalues(require_scalar(p, "rate_scales"))
     nus = np.concatenate([lam, (np.conj(lam)[:, None] + lam[None, :]).ravel()])
     return float(np.max(np.abs(nus))), float(max(np.min(-nus.real), 0.0))
 
@@ -195,7 +195,7 @@ def time_grid(p: Params, t_max: float | None = None) -> tuple[NDArray, bool]:
     t_end = min(t_end, t_max) if t_max is not None else t_end
     if not math.isfinite(t_end):
         raise ValueError("time_grid: an undamped mode never settles; give a finite t_max")
-    lam = eigenvalues_2x2(drift_matrix(p))
+    lam = eigenvalues(p)
     slow_freq = float(np.max(np.abs(lam.imag))) if lam.size else 0.0
     t_fast = min(_DECAY_LENGTHS / fast, t_end)
     n_fast = max(math.ceil(_POINTS_PER_RATE * fast * t_fast), 8)

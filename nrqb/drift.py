@@ -30,12 +30,14 @@ array([0.-0.1j, 0.+0.j ])
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .params import Params
 
-__all__ = ["drift_matrix", "drive_vector", "noise_matrix"]
+__all__ = ["Spectrum", "decay_rates", "drift_matrix", "drive_vector", "noise_matrix", "spectrum"]
 
 
 def _stack2(m00: ArrayLike, m01: ArrayLike, m10: ArrayLike, m11: ArrayLike, shape: tuple[int, ...]) -> NDArray:
@@ -99,3 +101,145 @@ def noise_matrix(p: Params) -> NDArray[np.complex128]:
         p.kappa_b * p.n_th_b + collective,
         p.shape,
     )
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    r"""The drift matrix of paper Eq. (13) split for exact, cancellation-free use; arrays of shape ``p.shape``.
+
+    Every quantity except ``scale`` is in units of ``scale`` (a power of two near the largest rate or
+    coupling of ``p``), so products of rates never overflow or underflow for parameters anywhere in the
+    floating-point range; multiply rates by ``scale`` (and ``det`` by ``scale**2``) for units of omega.
+
+    Attributes
+    ----------
+    scale : ndarray
+        :math:`s = 2^k`, with the largest of :math:`\Gamma, \kappa_a, \kappa_b, |\Delta_a|, |\Delta_b|, |J|`
+        in :math:`[s/2, s)` (1 when they are all 0).
+    M : ndarray, shape ``p.shape + (2, 2)``
+        :math:`M/s`.
+    mu, N00 : ndarray
+        :math:`\mu = \mathrm{tr}\,M/2` and :math:`N_{00} = (M_{00} - M_{11})/2`, from the parameters (no
+        cancellation of :math:`\Gamma` against itself).
+    delta : ndarray
+        :math:`\delta` with :math:`\delta^2 = N_{00}^2 + M_{01}M_{10}`, the sign chosen so that
+        :math:`|\delta - N_{00}| \ge |\delta + N_{00}|`.
+    w : ndarray
+        :math:`\delta + N_{00} = M_{01}M_{10}/(\delta - N_{00})`, without cancellation.
+    det : ndarray
+        :math:`\det M` written out in the parameters,
+        :math:`|J|^2 - \Delta_a\Delta_b + [\Gamma(\kappa_a+\kappa_b) + \kappa_a\kappa_b]/4
+        + i\,[(\Delta_a\Lambda_b + \Delta_b\Lambda_a)/2 - \Gamma\,\mathrm{Re}(J e^{i\phi})]`, so the
+        :math:`\Gamma^2/4` of :math:`\Lambda_a\Lambda_b/4` and of :math:`M_{01}M_{10}` never cancel numerically.
+    lam_plus, lam_minus : ndarray
+        The eigenvalues :math:`\mu \pm \delta`: the larger in modulus is computed as the sum, the smaller as
+        :math:`\det M` divided by the larger, so a slow eigenvalue keeps its relative accuracy however
+        far the two rates are apart.
+    """
+
+    scale: NDArray
+    M: NDArray
+    mu: NDArray
+    N00: NDArray
+    delta: NDArray
+    w: NDArray
+    det: NDArray
+    lam_plus: NDArray
+    lam_minus: NDArray
+
+
+def _rate_scale(p: Params) -> NDArray:
+    """Power of two :math:`s` with the largest rate, detuning or coupling of ``p`` in :math:`[s/2, s)`."""
+    size = np.maximum.reduce(
+        [np.abs(np.broadcast_to(v, p.shape)) for v in (p.Gamma, p.kappa_a, p.kappa_b, p.Delta_a, p.Delta_b, p.J)]
+    )
+    _, exponent = np.frexp(size)
+    # Capped at 2**1023 so that the scale itself stays finite for rates near the largest float.
+    return np.where(size > 0, np.ldexp(1.0, np.minimum(exponent, 1023)), 1.0)
+
+
+def spectrum(p: Params) -> Spectrum:
+    r"""The eigen-decomposition data of the drift matrix, scaled and free of cancellation (see :class:`Spectrum`).
+
+    The eigenvalues carry an error of a few units of rounding relative to their own modulus (not to the
+    largest rate), and :math:`\det M` an error of a few units of rounding times the sum of the moduli of its
+    terms: both are as accurate as a change of the parameters in their last digit allows.
+    """
+    s = _rate_scale(p)
+    G, ka, kb = p.Gamma / s, p.kappa_a / s, p.kappa_b / s
+    Da, Db, J = p.Delta_a / s, p.Delta_b / s, np.asarray(p.J) / s
+    phase = np.exp(1j * np.asarray(p.phi))
+    M01 = -1j * J - 0.5 * G / phase
+    M10 = -1j * np.conj(J) - 0.5 * G * phase
+    M = _stack2(-1j * Da - 0.5 * (G + ka), M01, M10, -1j * Db - 0.5 * (G + kb), p.shape)
+    mu = np.broadcast_to(-0.5j * (Da + Db) - 0.5 * (G + 0.5 * (ka + kb)), p.shape)
+    N00 = np.broadcast_to(-0.5j * (Da - Db) - 0.25 * (ka - kb), p.shape)
+    q = np.broadcast_to(M01 * M10, p.shape)
+    det_re = J.real**2 + J.imag**2 - Da * Db + 0.25 * (G * (ka + kb) + ka * kb)
+    det_im = 0.5 * (Da * (G + kb) + Db * (G + ka)) - G * (J * phase).real
+    det = np.broadcast_to(det_re + 1j * det_im, p.shape)
+    delta = np.sqrt(N00 * N00 + q)
+    delta = np.where((np.conj(delta) * N00).real > 0, -delta, delta)
+    apart = delta - N00
+    safe = np.where(apart == 0, 1.0, apart)
+    w = np.where(apart == 0, 0.0, q / safe)
+    plus, minus = mu + delta, mu - delta
+    plus_larger = np.abs(plus) >= np.abs(minus)
+    larger = np.where(plus_larger, plus, minus)
+    safe_larger = np.where(larger == 0, 1.0, larger)
+    smaller = np.where(larger == 0, 0.0, det / safe_larger)
+    return Spectrum(
+        scale=np.broadcast_to(s, p.shape),
+        M=M,
+        mu=mu,
+        N00=N00,
+        delta=delta,
+        w=w,
+        det=det,
+        lam_plus=np.where(plus_larger, larger, smaller),
+        lam_minus=np.where(plus_larger, smaller, larger),
+    )
+
+
+def _eigenvector(first: tuple[NDArray, NDArray], second: tuple[NDArray, NDArray]) -> tuple[NDArray, NDArray]:
+    r"""The longer of two candidate eigenvectors (from the two rows of :math:`M - \lambda I`), componentwise."""
+    first_longer = np.abs(first[0]) ** 2 + np.abs(first[1]) ** 2 >= np.abs(second[0]) ** 2 + np.abs(second[1]) ** 2
+    return np.where(first_longer, first[0], second[0]), np.where(first_longer, first[1], second[1])
+
+
+def decay_rates(p: Params, sp: Spectrum | None = None) -> tuple[NDArray, NDArray]:
+    r"""Decay rates :math:`-\mathrm{Re}\,\lambda_\pm` of the two modes and their rounding-error bounds (units of omega).
+
+    For an eigenvector :math:`v` of :math:`M = -iH - \tfrac12 K` (:math:`H` Hermitian, :math:`K \succeq 0` the damping
+    matrix :math:`\mathrm{diag}(\kappa_a, \kappa_b) + \Gamma\,u u^\dagger`, :math:`u = (1, e^{i\phi})`),
+    :math:`-\mathrm{Re}\,\lambda = v^\dagger K v/(2|v|^2) = [\kappa_a|v_a|^2 + \kappa_b|v_b|^2 + \Gamma|v_a + e^{-i\phi}v_b|^2]/(2|v|^2)`,
+    a sum of non-negative terms; with :math:`v` computed componentwise (:class:`Spectrum`) a small decay rate keeps its
+    relative accuracy even beside a large frequency, and a mode that no damping reaches gets exactly 0.
+
+    Returns
+    -------
+    rates : ndarray, shape ``p.shape + (2,)``
+        For :math:`\lambda_+, \lambda_-` of :class:`Spectrum`.
+    bounds : ndarray, shape ``p.shape + (2,)``
+        A bound on their rounding error: a rate at or below it is zero as far as the arithmetic can tell.
+    """
+    sp = spectrum(p) if sp is None else sp
+    s = sp.scale
+    ka, kb, G = (np.broadcast_to(v, p.shape) / s for v in (p.kappa_a, p.kappa_b, p.Gamma))
+    back = np.exp(-1j * np.asarray(p.phi))
+    M01, M10 = sp.M[..., 0, 1], sp.M[..., 1, 0]
+    rates, bounds = [], []
+    for first, second in (((M01, sp.delta - sp.N00), (sp.w, M10)), ((M01, -sp.w), (sp.N00 - sp.delta, M10))):
+        va, vb = _eigenvector(first, second)
+        na, nb = np.abs(va) ** 2, np.abs(vb) ** 2
+        norm = na + nb
+        dark = np.abs(va + back * vb)
+        total = ka * na + kb * nb + G * dark**2
+        spread = ka * na + kb * nb + 2 * G * dark * (np.abs(va) + np.abs(vb))
+        safe = np.where(norm > 0, norm, 1.0)
+        # M = mu I (both rows vanish): every vector is an eigenvector and the rate is -Re mu.
+        rate = np.where(norm > 0, total / (2 * safe), -sp.mu.real)
+        spread = np.where(norm > 0, spread / (2 * safe), np.abs(sp.mu.real))
+        rates.append(s * rate)
+        bounds.append(s * 16 * np.finfo(float).eps * spread)
+    return np.stack(rates, axis=-1), np.stack(bounds, axis=-1)

@@ -27,8 +27,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .drift import drift_matrix
-from .linear import eigenvalues_2x2
+from .drift import spectrum
 from .params import Params
 
 __all__ = ["at_exceptional_point", "eigenvalues", "exceptional_coupling", "exceptional_couplings"]
@@ -41,10 +40,18 @@ _REAL_TOL = 1e-9
 def eigenvalues(p: Params) -> NDArray[np.complex128]:
     r"""Eigenvalues :math:`\lambda_\pm = \mu \pm \delta` of the drift matrix, shape ``p.shape + (2,)``.
 
-    Ordered so that ``[..., 0]`` has the larger real part (the slower-decaying mode).
-    Computed from the closed form, which is continuous through an exceptional point.
+    Ordered so that ``[..., 0]`` has the larger real part (the slower-decaying mode; for equal real parts, the
+    larger imaginary part).
+    Computed from the closed form, which is continuous through an exceptional point, with the smaller
+    eigenvalue as :math:`\det M/\lambda_{larger}` (:func:`nrqb.drift.spectrum`): each eigenvalue is accurate to a
+    few units of rounding of its own modulus, however far apart the two rates are.
     """
-    return eigenvalues_2x2(drift_matrix(p))
+    sp = spectrum(p)
+    plus, minus = sp.scale * sp.lam_plus, sp.scale * sp.lam_minus
+    # Equal real parts (to rounding): the larger imaginary part first, as the principal square root orders them.
+    tie = np.abs(plus.real - minus.real) <= 4 * np.finfo(float).eps * np.maximum(np.abs(plus), np.abs(minus))
+    first = np.where(tie, plus.imag >= minus.imag, plus.real > minus.real)
+    return np.stack([np.where(first, plus, minus), np.where(first, minus, plus)], axis=-1)
 
 
 def exceptional_couplings(p: Params) -> NDArray[np.complex128]:

@@ -1,8 +1,12 @@
 r"""Exact solutions of linear ODEs :math:`\dot x = M x + f` for stacks of small matrices.
 
-Two routes, both exact to rounding and both vectorised over leading axes:
+Three routes, vectorised over leading axes:
 
-* :func:`expm_2x2` and friends: a closed form for 2x2 matrices (the effective model).
+* :func:`driven_coefficients_2x2`: the time functions that :func:`nrqb.evolve` uses, built from the eigenvalues
+  with every cancellation avoided (the slow eigenvalue beside a fast one, small times, exceptional points); its
+  notes bound the rounding error.
+* :func:`expm_2x2` and friends: a closed form for 2x2 matrices, accurate to rounding relative to the largest entry
+  of :math:`M` (not relative to a slow eigenvalue: use the route above for widely separated rates).
   Writing :math:`M = \mu I + N` with :math:`N` traceless, :math:`N^2 = \delta^2 I`, so
 
   .. math:: e^{Mt} = e^{\mu t}\left[\cosh(\delta t)\, I + \frac{\sinh(\delta t)}{\delta} N\right].
@@ -10,11 +14,12 @@ Two routes, both exact to rounding and both vectorised over leading axes:
   Both coefficients are entire functions of :math:`\delta^2`, so the formula is
   regular *at* an exceptional point (:math:`\delta = 0`, defective :math:`M`), where an
   eigen-decomposition fails; a series is used for small :math:`|\delta t|`.
-* :func:`expm_batched`: SciPy's Pade matrix exponential over a stack (the 3x3 three-mode model).
+* :func:`expm_batched`: SciPy's Pade matrix exponential over a stack (the 3x3 three-mode model, and
+  :func:`lyapunov_integral`).
 
-The driven solution from :math:`x(0) = 0` is
-:math:`x(t) = (I - e^{Mt})\, x_{ss}` with :math:`x_{ss} = -M^{-1} f`, and
-:math:`\dot x(t) = e^{Mt} f`. Second moments of the fluctuations obey the
+The driven solution from :math:`x(0) = 0` is :math:`x(t) = \int_0^t e^{Ms} f\,ds` (equal to
+:math:`(I - e^{Mt})\, x_{ss}` with :math:`x_{ss} = -M^{-1} f` when :math:`M` is invertible, a form that cancels at small
+:math:`t` and for separated rates), and :math:`\dot x(t) = e^{Mt} f`. Second moments of the fluctuations obey the
 Lyapunov equation :math:`\dot N = \bar M N + N M^T + D`, solved from :math:`N(0) = 0` by
 :math:`N(t) = N_{ss} - \overline{e^{Mt}}\, N_{ss}\, e^{M^T t}`.
 
@@ -35,17 +40,23 @@ True
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
 __all__ = [
+    "DrivenCoefficients",
     "determinant_2x2",
+    "driven_coefficients_2x2",
     "eigenvalues_2x2",
+    "exp_and_expm1_of_product",
     "exp_coefficients_2x2",
     "exp_of_product",
     "expm_2x2",
     "expm_batched",
+    "lyapunov_integral",
     "lyapunov_steady",
     "lyapunov_transient",
     "solve_2x2",
@@ -53,9 +64,9 @@ __all__ = [
 ]
 
 # Below this |delta t| the divided difference sinh(z)/z is summed as a series: the direct form
-# loses ~eps/|z| relative accuracy (<= 2e-13 above the threshold), the truncated series errs by
-# ~|z|^10/4e7 (negligible). A small threshold keeps the series to the few points that need it.
-_SERIES_BELOW = 1e-3
+# loses ~eps/|z| relative accuracy (<= 2e-14 above the threshold), the truncated series errs by
+# ~|z|^10/4e7 (< 1e-27). A small threshold keeps the series to the few points that need it.
+_SERIES_BELOW = 1e-2
 
 
 def _sinhc_series(z: NDArray) -> NDArray:
@@ -109,24 +120,59 @@ def exp_of_product(lam: NDArray, t: NDArray, shape: tuple[int, ...]) -> NDArray:
     about :math:`2\sqrt{T}` exponentials and one product per point instead of :math:`T`
     exponentials, each product exact to two rounding errors. Other grids use ``np.exp`` directly.
     """
+    return _exp_of_product(lam, t, shape, minus_one=False)[0]
+
+
+def exp_and_expm1_of_product(lam: NDArray, t: NDArray, shape: tuple[int, ...]) -> tuple[NDArray, NDArray]:
+    r""":math:`e^{\lambda t}` and :math:`e^{\lambda t} - 1`, each to full relative accuracy (see :func:`exp_of_product`).
+
+    The first is accurate where it is small (late times), the second where it is small (early times). On a uniform
+    grid the blocks use ``exp`` and ``expm1``, and :math:`e^{a+b} - 1 = A + B + AB` with :math:`A = e^a - 1`,
+    :math:`B = e^b - 1`; for :math:`a, b` of the same phase (as here: :math:`\lambda` times two positive times) the
+    three terms do not cancel.
+    """
+    e, em1 = _exp_of_product(lam, t, shape, minus_one=True)
+    assert em1 is not None
+    return e, em1
+
+
+def _exp_of_product(
+    lam: NDArray, t: NDArray, shape: tuple[int, ...], *, minus_one: bool
+) -> tuple[NDArray, NDArray | None]:
     lam = np.asarray(lam)
     step = _uniform_step(t)
     ndim = len(shape)
     lam_padded = lam.reshape((1,) * (ndim - lam.ndim) + lam.shape)
+    with np.errstate(over="ignore"):  # an exponent beyond the float range decays to exactly 0
+        return _exp_of_product_in_range(lam, lam_padded, t, step, shape, minus_one)
+
+
+def _exp_of_product_in_range(
+    lam: NDArray, lam_padded: NDArray, t: NDArray, step: float | None, shape: tuple[int, ...], minus_one: bool
+) -> tuple[NDArray, NDArray | None]:
+    ndim = len(shape)
     if step is None or ndim == 0 or lam_padded.shape[-1] != 1:
-        out = np.multiply(lam, t, out=np.empty(shape, complex))
-        return np.exp(out, out=out)
+        product = np.multiply(lam, t, out=np.empty(shape, complex))
+        e = np.exp(product, out=np.empty(shape, complex))
+        return e, (np.expm1(product, out=product) if minus_one else None)
     n_t = shape[-1]
     block = max(8, int(np.sqrt(n_t)))
     n_blocks = -(-n_t // block)
     t0 = float(t.reshape(-1)[0])
-    starts = t0 + step * block * np.arange(n_blocks)
-    offsets = step * np.arange(block)
-    base = np.exp(lam_padded * starts)  # (..., n_blocks)
-    within = np.exp(lam_padded * offsets)  # (..., block)
-    full = np.empty((*shape[:-1], n_blocks, block), complex)
-    np.multiply(base[..., :, None], within[..., None, :], out=full)
-    return full.reshape(*shape[:-1], n_blocks * block)[..., :n_t]
+    at_starts = lam_padded * (t0 + step * block * np.arange(n_blocks))  # (..., n_blocks)
+    at_offsets = lam_padded * (step * np.arange(block))  # (..., block)
+
+    def combine(base: NDArray, within: NDArray, plus_factors: bool) -> NDArray:
+        full = np.empty((*shape[:-1], n_blocks, block), complex)
+        np.multiply(base[..., :, None], within[..., None, :], out=full)
+        if plus_factors:
+            full += base[..., :, None]
+            full += within[..., None, :]
+        return full.reshape(*shape[:-1], n_blocks * block)[..., :n_t]
+
+    e = combine(np.exp(at_starts), np.exp(at_offsets), False)
+    em1 = combine(np.expm1(at_starts), np.expm1(at_offsets), True) if minus_one else None
+    return e, em1
 
 
 def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
@@ -270,3 +316,180 @@ def lyapunov_steady(M: NDArray, D: NDArray) -> NDArray:
 def lyapunov_transient(N_ss: NDArray, E: NDArray) -> NDArray:
     r""":math:`N(t) = N_{ss} - \bar E N_{ss} E^T` for :math:`E = e^{Mt}` (starts from N(0) = 0)."""
     return N_ss - E.conj() @ N_ss @ np.swapaxes(E, -1, -2)
+
+
+# Terms of the Taylor series of the second divided difference used where every |lambda t| <= 1: the
+# terms are bounded by (m + 1)/(m + 2)!, so 24 of them leave ~1e-24.
+_TAYLOR_TERMS = 24
+
+
+@dataclass(frozen=True)
+class DrivenCoefficients:
+    r"""Time functions of :math:`\dot x = Mx + f` from :math:`x(0) = 0` for 2x2 :math:`M`, in scaled units.
+
+    With :math:`\lambda_\pm = \mu \pm \delta` the eigenvalues of :math:`M` and :math:`s` a rate scale
+    (times :math:`\tau = s t`, rates :math:`\tilde\lambda = \lambda/s`):
+
+    Attributes
+    ----------
+    psi_minus : ndarray
+        :math:`\tilde\psi_- = (e^{\lambda_- t} - 1)/\tilde\lambda_-` (:math:`\tau` where :math:`\lambda_- = 0`).
+    c1 : ndarray
+        :math:`s\,(e^{\lambda_+ t} - e^{\lambda_- t})/(2\delta)`: :math:`e^{Mt} = c_0 I + c_1 (M - \mu I)`.
+    B : ndarray
+        :math:`s^2\,\psi[\lambda_+, \lambda_-]`, the divided difference of :math:`\psi(\lambda) = (e^{\lambda t}-1)/\lambda`,
+        so that :math:`x(t) = t\,\varphi_1(Mt) f = [\psi(\lambda_-) I + \psi[\lambda_+,\lambda_-](M - \lambda_- I)] f`.
+    c0 : ndarray or None
+        :math:`(e^{\lambda_+ t} + e^{\lambda_- t})/2` when asked for (``want_c0``; the thermal moments need it).
+    """
+
+    psi_minus: NDArray
+    c1: NDArray
+    B: NDArray
+    c0: NDArray | None = None
+
+
+def _divided_difference_taylor(z: NDArray, d: NDArray, tau: NDArray) -> NDArray:
+    r""":math:`s^2\psi[\lambda_+, \lambda_-] = \tau^2 \sum_m h_m/(m+2)!` with :math:`h_m = \sum_{i+j=m} (\lambda_+ t)^i (\lambda_- t)^j`.
+
+    ``z`` is :math:`\mu t`, ``d`` is :math:`\lambda_+\lambda_- t^2`; :math:`h_m = 2z h_{m-1} - d h_{m-2}`.
+    """
+    h_prev, h = np.ones_like(z), 2 * z
+    total = 0.5 + h / 6
+    factorial = 6.0
+    for m in range(2, _TAYLOR_TERMS):
+        h_prev, h = h, 2 * z * h - d * h_prev
+        factorial *= m + 2
+        total = total + h / factorial
+    return tau * tau * total
+
+
+def _near_exceptional_point(*arrays: NDArray) -> NDArray:
+    r""":math:`s^2\psi[\lambda_+, \lambda_-]` where the difference quotient cancels (flat arrays of the points).
+
+    :math:`(\tilde\mu c_1 - (c_0 - 1))/\widetilde{\det}`, or where every :math:`|\lambda t| \le 1` (there
+    :math:`c_0 - 1` and :math:`\mu c_1` cancel instead) the Taylor series in :math:`t`. Arguments: the fastest rate,
+    the scale, :math:`\mu` (units of omega), :math:`\tilde\mu`, :math:`\widetilde{\det}`, :math:`t`, :math:`c_1`,
+    :math:`c_0 - 1`.
+    """
+    fastest, scale, rate_mu, mu, det, t, c1, c0m1 = arrays
+    taylor = fastest * t <= 1.0
+    out = np.empty(t.shape, complex)
+    other = ~taylor
+    out[other] = (mu[other] * c1[other] - c0m1[other]) / det[other]
+    if taylor.any():
+        ts = t[taylor]
+        tau = scale[taylor] * ts
+        out[taylor] = _divided_difference_taylor(rate_mu[taylor] * ts, det[taylor] * tau * tau, tau)
+    return out
+
+
+def driven_coefficients_2x2(
+    lam_plus: NDArray,
+    lam_minus: NDArray,
+    mu: NDArray,
+    delta: NDArray,
+    det: NDArray,
+    scale: NDArray,
+    t: NDArray,
+    *,
+    want_c0: bool = False,
+) -> DrivenCoefficients:
+    r"""The time functions of :class:`DrivenCoefficients`, exact to rounding and free of cancellation.
+
+    Parameters
+    ----------
+    lam_plus, lam_minus, mu, delta, det : complex arrays
+        :math:`\tilde\lambda_\pm = \tilde\mu \pm \tilde\delta` and :math:`\widetilde{\det} = \tilde\lambda_+\tilde\lambda_-`
+        in units of ``scale``, each accurate relative to its own modulus (see :func:`nrqb.drift.spectrum`).
+    scale : real array
+        The rate scale :math:`s`.
+    t : real array broadcastable against the others
+        Times, units of ``1/omega``.
+
+    Notes
+    -----
+    Three evaluations of :math:`\psi[\lambda_+, \lambda_-]`, each used where it has no cancellation:
+
+    * the difference quotient :math:`(\psi(\lambda_+) - \psi(\lambda_-))/(2\delta)`, whose relative error is
+      at most about :math:`\epsilon/(|\delta|\min(t, 1/|\mu|))`, below :math:`2\times10^{-13}` where it is used;
+    * near an exceptional point, :math:`|\delta|\min(t, 1/|\mu|) < 10^{-3}`:
+      :math:`(\mu c_1 - (c_0 - 1))/\det M`, with :math:`c_1` as a series in :math:`\delta t` there, or, where
+      also :math:`\max|\lambda_\pm| t \le 1`, the Taylor series in :math:`t` (relative accuracy as
+      :math:`t \to 0`, where the battery's amplitude grows as :math:`t^2`).
+
+    Each :math:`\psi(\lambda) = (e^{\lambda t} - 1)/\lambda` is built from ``expm1`` (:func:`exp_of_product`), so a slow
+    eigenvalue keeps its relative accuracy next to a fast one.
+    """
+    t = np.asarray(t, dtype=float)
+    shape = np.broadcast_shapes(np.shape(mu), t.shape)
+    rate_p, rate_m, rate_mu, rate_delta = (scale * v for v in (lam_plus, lam_minus, mu, delta))
+    e_p, em1_p = exp_and_expm1_of_product(rate_p, t, shape)
+    e_m, em1_m = exp_and_expm1_of_product(rate_m, t, shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_p = np.where(lam_plus == 0, 0.0, 1.0 / lam_plus)
+        inv_m = np.where(lam_minus == 0, 0.0, 1.0 / lam_minus)
+        inv_2d = np.where(delta == 0, 0.0, 0.5 / delta)
+    # e^{lambda t} where it is small (late times: c1 keeps its relative accuracy), e^{lambda t} - 1 where that is.
+    c0 = 0.5 * (e_p + e_m) if want_c0 else None
+    c1 = np.subtract(e_p, e_m, out=e_p)
+    c1 *= inv_2d
+    abs_delta = np.abs(rate_delta)
+    with np.errstate(divide="ignore"):
+        # c1 as a series where |delta t| < _SERIES_BELOW (at and near an exceptional point) ...
+        series_until = np.where(abs_delta > 0, _SERIES_BELOW / abs_delta, np.inf)
+        # ... and psi[lambda+, lambda-] by other forms where |delta| min(t, 1/|mu|) < _SERIES_BELOW.
+        near_until = np.where(abs_delta < _SERIES_BELOW * np.abs(rate_mu), np.inf, series_until)
+    series = np.broadcast_to(t < series_until, shape)
+    if series.any():
+        mu_s, delta_s, scale_s, ts = (np.broadcast_to(v, shape)[series] for v in (rate_mu, rate_delta, scale, t))
+        c1[series] = np.exp(mu_s * ts) * scale_s * ts * _sinhc_series(delta_s * ts)
+    near = np.broadcast_to(t < near_until, shape)
+    near_any = bool(near.any())
+    c0m1_near = 0.5 * (em1_p[near] + em1_m[near]) if near_any else None
+    # psi(lambda) = (e^{lambda t} - 1)/lambda in the buffers of e - 1 (psi(0) = t, in scaled units).
+    psi_p = np.multiply(em1_p, inv_p, out=em1_p)
+    psi_m = np.multiply(em1_m, inv_m, out=em1_m)
+    for lam, psi in ((lam_plus, psi_p), (lam_minus, psi_m)):
+        if np.any(lam == 0):
+            zero = np.broadcast_to(lam == 0, shape)
+            psi[zero] = np.broadcast_to(scale * t, shape)[zero]
+    B = np.subtract(psi_p, psi_m, out=psi_p)
+    B *= inv_2d
+    if near_any:
+        assert c0m1_near is not None
+        fastest = np.maximum(np.abs(rate_p), np.abs(rate_m))
+        flat = [np.broadcast_to(v, shape)[near] for v in (fastest, scale, rate_mu, mu, det, t)]
+        B[near] = _near_exceptional_point(*flat, c1[near], c0m1_near)
+    return DrivenCoefficients(psi_minus=psi_m, c1=c1, B=B, c0=c0)
+
+
+def lyapunov_integral(M: NDArray, D: NDArray, t: NDArray) -> NDArray:
+    r""":math:`N(t) = \int_0^t e^{\bar M s} D e^{M^T s} ds`, the Lyapunov solution from :math:`N(0) = 0`, with no inverse.
+
+    For undamped modes, where :func:`lyapunov_steady` is singular. With the row-major
+    :math:`\mathrm{vec}`, :math:`\dot{\mathrm{vec}}\,N = K\,\mathrm{vec}\,N + \mathrm{vec}\,D`,
+    :math:`K = \bar M \otimes I + I \otimes M`, so :math:`\mathrm{vec}\,N(t)` is the last column of the exponential of
+    :math:`\begin{pmatrix} K & \mathrm{vec}\,D \\ 0 & 0 \end{pmatrix} t` (:func:`expm_batched`).
+
+    Parameters
+    ----------
+    M, D : complex arrays, shape (..., n, n)
+    t : real array broadcastable against ``M.shape[:-2]``
+
+    Returns
+    -------
+    N : complex array, shape (broadcast(M.shape[:-2], t.shape), n, n)
+    """
+    n = M.shape[-1]
+    eye = np.eye(n)
+    K = np.einsum("...ij,kl->...ikjl", M.conj(), eye) + np.einsum("ij,...kl->...ikjl", eye, M)
+    K = K.reshape(*M.shape[:-2], n * n, n * n)
+    lead = np.broadcast_shapes(K.shape[:-2], D.shape[:-2])
+    aug = np.zeros((*lead, n * n + 1, n * n + 1), dtype=complex)
+    aug[..., : n * n, : n * n] = K
+    aug[..., : n * n, n * n] = np.broadcast_to(D, (*lead, n, n)).reshape(*lead, n * n)
+    t = np.asarray(t, dtype=float)
+    shape = np.broadcast_shapes(lead, t.shape)
+    E = expm_batched(np.broadcast_to(aug, (*shape, *aug.shape[-2:])), np.broadcast_to(t, shape))
+    return E[..., : n * n, n * n].reshape(*shape, n, n)

@@ -22,7 +22,6 @@ MAX_FUNCTION_LINES = 80
 #: entry when it fails.
 BEING_REWRITTEN = {
     "nrqb/widgets/explorer.py::Explorer.widget",
-    "nrqb/dynamics.py::evolve",
 }
 
 

@@ -209,11 +209,18 @@ def test_efficiency_and_zero_time():
     np.testing.assert_allclose(tr.eta, tr.E_B / np.where(tr.E_A + tr.E_B > 0, tr.E_A + tr.E_B, 1))
 
 
-def test_singular_drift_is_reported():
+def test_an_undamped_dark_mode_charges_forever_and_has_no_steady_state():
+    """kappa_a = kappa_b = 0, J = 0, phi = 0: a - b is dark (undamped, zero frequency), so the drift matrix is
+    singular. evolve needs no inverse and gives the exact trajectory (the dark half of the drive accumulates,
+    <b> -> i epsilon t / 2); steady_state refuses, naming the cure."""
     dark = nrqb.paper_params(kappa_a=0.0, kappa_b=0.0, J=0.0, phi=0.0)
-    with pytest.raises(ValueError, match="kappa_a or kappa_b"):
-        nrqb.evolve(dark, [1.0])
-    with pytest.raises(ValueError, match="no steady state"):
+    t = np.linspace(0, 2000, 41)
+    tr = nrqb.evolve(dark, t)
+    _, b = integrate(dark, t)
+    np.testing.assert_allclose(tr.beta, b, rtol=0, atol=1e-8 * np.abs(b).max())
+    late = t > 500
+    np.testing.assert_allclose(tr.beta[late] / (0.5j * dark.epsilon * t[late]), 1, rtol=2 / (dark.Gamma * 500))
+    with pytest.raises(ValueError, match=r"no steady state.*undamped.*kappa_a or kappa_b"):
         nrqb.steady_state(dark)
 
 
