@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 ## book: create .venv, install, build the HTML (solutions collapsed) and say where it is
-book: $(STAMP)
+book: $(STAMP) js-deps
 	$(VENV)/bin/jupyter-book build . $(BUILD_FLAGS)
 	@echo
 	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
@@ -57,19 +57,23 @@ unit: $(STAMP) js-deps
 	$(PY) -m pytest -m "not browser" -q
 
 ## js-deps: node/npm (apt, if missing) and the pinned JS toolchain in tools/js (esbuild, uPlot, MathJax)
-.PHONY: js-deps
+.PHONY: js-deps js-bundle
 js-deps:
 	bash tools/js/install.sh
 
-## browser-deps: install Chromium (apt) and the pinned npm packages for the offline browser check
+## js-bundle: rebuild nrqb/widgets/static/ (the explorers' front end, committed) after editing nrqb/widgets/*.mjs
+js-bundle: js-deps
+	node tools/js/build.mjs
+
+## browser-deps: install Chromium (apt) for the offline browser check
 browser-deps: $(STAMP)
 	bash tools/browser/install.sh
 
 ## browser: check the built HTML in headless Chromium with every off-site request refused
 browser: browser-deps
-	$(PY) -m pytest -m browser -q tests/test_browser.py
+	$(PY) -m pytest -m browser -q tests/test_browser.py tests/test_browser_explorers.py
 
-## benchmark: time the closed form against solve_ivp, one explorer slider move and the robustness Monte Carlo
+## benchmark: time the closed form against solve_ivp, the explorers in Chromium (needs a built book) and the robustness Monte Carlo
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_evolve.py
 	$(PY) benchmarks/bench_widgets.py

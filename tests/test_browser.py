@@ -1,9 +1,9 @@
 """Headless-Chromium check of the built book (``make browser``; needs ``make browser-deps`` and a built book).
 
 Every page listed in ``_toc.yml`` is loaded from a local HTTP server in Debian's Chromium, driven by Playwright for
-Python, with no internet: requests to the CDNs the pages use are answered from the pinned npm copies in
-``tools/browser/node_modules`` (URL prefixes in ``tools/browser/cdn_map.json``); any other external request fails
-the page. Per page it checks: HTTP 200, no console errors or uncaught exceptions, no failed or unmapped requests,
+Python, with no internet: the book is self-contained (MathJax and the widget front ends are served from its own
+``_static``), so any request that leaves 127.0.0.1 is aborted and fails the page. Per page it checks: HTTP 200, no
+console errors or uncaught exceptions, no failed or off-site requests,
 MathJax rendered every equation without TeX errors, every ``<img>`` loaded with a non-zero size and has real alt
 text, widget pages show their sliders, notebook pages carry the Binder/Colab/Thebe launch buttons derived from
 ``repository.url``, and light and dark screenshots are written to ``_build/screenshots/<page>-{light,dark}.png``.
@@ -16,8 +16,6 @@ Environment variables: ``NRQB_BOOK_ROOT`` (book with ``_toc.yml`` and ``_config.
 from __future__ import annotations
 
 import functools
-import json
-import mimetypes
 import os
 import re
 import threading
@@ -39,7 +37,6 @@ BOOK_ROOT = Path(os.environ.get("NRQB_BOOK_ROOT", REPO)).resolve()
 HTML_DIR = Path(os.environ.get("NRQB_HTML_DIR", BOOK_ROOT / "_build" / "html")).resolve()
 SHOTS_DIR = Path(os.environ.get("NRQB_SCREENSHOT_DIR", REPO / "_build" / "screenshots")).resolve()
 CHROMIUM = os.environ.get("NRQB_CHROMIUM", "/usr/bin/chromium")
-BROWSER_DIR = REPO / "tools" / "browser"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -55,23 +52,6 @@ WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 SLIDER_SELECTOR = ".widget-slider, .jupyter-widget-slider, input[type=range]"
 # Jupyter Book/myst-nb fall back to the image path when no alt text is given: that is not alt text.
 FILENAME_ALT = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
-
-
-def cdn_routes() -> list[tuple[str, Path]]:
-    """(URL prefix, local file or directory) pairs from ``tools/browser/cdn_map.json``."""
-    spec = json.loads((BROWSER_DIR / "cdn_map.json").read_text())
-    return [(route["prefix"], BROWSER_DIR / route["local"]) for route in spec["routes"]]
-
-
-def local_copy(url: str, routes: list[tuple[str, Path]]) -> Path | None:
-    """The local file serving a CDN ``url`` (query string ignored), or None if no route covers it."""
-    bare = url.split("?", 1)[0].split("#", 1)[0]
-    for prefix, local in routes:
-        if bare == prefix:
-            return local
-        if prefix.endswith("/") and bare.startswith(prefix):
-            return local / bare[len(prefix) :]
-    return None
 
 
 def repository_slug() -> tuple[str, str]:
@@ -118,36 +98,22 @@ def browser():
     """Debian's Chromium driven by Playwright (never Playwright's own browser download)."""
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} not found: run `make browser-deps` (tools/browser/install.sh)")
-    if not (BROWSER_DIR / "node_modules").is_dir():
-        pytest.fail("tools/browser/node_modules missing: run `make browser-deps` (tools/browser/install.sh)")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
 
-def _route_handler(base_url: str, routes: list[tuple[str, Path]], report: PageReport):
-    """Serve local pages as they are, CDN URLs from the npm copies, and fail every other external request."""
+def _route_handler(base_url: str, report: PageReport):
+    """Serve the book's own files; abort, and fail the page on, every request that leaves 127.0.0.1."""
 
     def handle(route) -> None:
         url = route.request.url
         if url.startswith(base_url) or url.startswith(("data:", "blob:")):
             route.continue_()
             return
-        path = local_copy(url, routes)
-        if path is None:
-            report.add(f"requests {url}, which is not in tools/browser/cdn_map.json (no internet in the check)")
-            route.abort()
-        elif not path.is_file():
-            report.add(f"requests {url}; its local copy {path} is missing (run `make browser-deps`)")
-            route.abort()
-        else:
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            route.fulfill(
-                status=200,
-                path=str(path),
-                headers={"Content-Type": content_type, "Access-Control-Allow-Origin": "*"},
-            )
+        report.add(f"requests {url}, which is not one of the book's own files (a page must not leave 127.0.0.1)")
+        route.abort()
 
     return handle
 
@@ -287,7 +253,7 @@ def check_page(browser, base_url: str, page_name: str) -> PageReport:
         return report
     html = html_file.read_text(encoding="utf-8")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", _route_handler(base_url, cdn_routes(), report))
+    context.route("**/*", _route_handler(base_url, report))
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.on("console", lambda msg: msg.type == "error" and report.add(f"console error: {msg.text}"))
@@ -328,22 +294,17 @@ def test_every_notebook_page_has_launch_buttons():
     assert not missing, f"notebook pages without launch buttons: {missing}"
 
 
-def test_local_copies_match_pinned_hashes():
-    """Every CDN script the pages pin with an SRI hash is served by a byte-identical local copy."""
-    import base64
-    import hashlib
-
-    routes = cdn_routes()
-    pinned = set()
+def test_pages_name_no_file_from_another_host():
+    """No script, stylesheet, font, image or frame of any page comes from another host (the book reads offline)."""
+    resource = re.compile(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=\"(https?:)?//[^\"]+\"[^>]*>", re.I)
+    offsite = {}
     for page_name in PAGES:
         html = (HTML_DIR / f"{page_name}.html").read_text(encoding="utf-8")
-        for tag in re.findall(r"<script[^>]*integrity=[^>]*>", html):
-            src = re.search(r'src="([^"]+)"', tag).group(1)
-            integrity = re.search(r'integrity="([^"]+)"', tag).group(1)
-            pinned.add((src, integrity))
-    for src, integrity in sorted(pinned):
-        path = local_copy(src, routes)
-        assert path is not None and path.is_file(), f"{src} (pinned {integrity}) has no local copy in cdn_map.json"
-        algo, _, expected = integrity.partition("-")
-        actual = base64.b64encode(hashlib.new(algo, path.read_bytes()).digest()).decode()
-        assert actual == expected, f"{path} does not match the integrity hash {integrity} of {src}"
+        tags = [m.group(0) for m in resource.finditer(html)]
+        # <link rel="canonical|prev|next|search"> and the like are navigation, not resources the page loads
+        tags = [
+            t for t in tags if not t.lower().startswith("<link") or "stylesheet" in t.lower() or "preload" in t.lower()
+        ]
+        if tags:
+            offsite[page_name] = tags[:3]
+    assert not offsite, f"pages load files from other hosts: {offsite}"

@@ -1,4 +1,4 @@
-"""Sphinx extension for the nrqb book: small fixes to the HTML that Jupyter Book 1 writes.
+"""Sphinx extension for the nrqb book: small fixes to the HTML that Jupyter Book 1 writes, and its own scripts.
 
 Loaded through ``sphinx: local_extensions`` in ``_config.yml``. Each fix removes an error that a reader's browser
 console shows (tests/test_browser.py fails on any console error):
@@ -6,11 +6,17 @@ console shows (tests/test_browser.py fails on any console error):
 1. Sphinx 7.4 emits inline scripts registered with ``app.add_js_file(None, body=...)`` twice (once as ``None``, once
    as ``''``), so sphinx-thebe's ``const THEBE_JS_URL = ...`` is declared twice: a SyntaxError on every page.
    Identical scripts are emitted once.
-2. On widget pages, ``@jupyter-widgets/html-manager`` (loaded by require.js) computes its public path from its AMD
-   module id, i.e. relative to the page, so its fonts 404. A ``require.config`` before it maps the id to the CDN
-   folder it really comes from (taken from ``nb_ipywidgets_js``, so the URL is written once).
-3. The widget controls typeset their labels through the MathJax 2 API (``MathJax.Hub.Queue``); the book loads
-   MathJax 3, so every label raised a TypeError. A small shim forwards to ``MathJax.typesetPromise``.
+
+Self-contained pages (no file from another host): after every HTML build it copies into ``_static/nrqb-js/``
+
+* ``anywidget-static.js`` (beside this file), which ``nb_ipywidgets_js`` in ``_config.yml`` loads, deferred, on the
+  pages that carry widget state: it renders the book's anywidgets from that state, with no kernel, instead of
+  require.js and the 3.6 MB ipywidgets html-manager from a CDN;
+* MathJax 3 from the pinned npm package in ``tools/js/node_modules`` (``make js-deps``), which ``mathjax_path``
+  points at: the combined ``tex-mml-chtml.js`` and the components and fonts it loads on demand, with its licence.
+
+They go in a subfolder of ``_static`` because Jupyter Book 1 adds every ``.js`` file of the book's own ``_static``
+folder to every page; these are copied into the output only, so each page loads only what it names.
 
 It also makes ``hide_solutions: true`` (the student build, tools/build_student.py) work for gated solutions:
 sphinx-exercise 1.2.1 then drops only the ``{solution-start}`` marker, leaves the solution's content (code cells
@@ -20,12 +26,17 @@ solution and this extension removes the merged solution nodes, whole, once the d
 
 from __future__ import annotations
 
-import json
+import shutil
 from pathlib import Path
 from typing import Any
 
-EMBED_SCRIPT = "/embed-amd.js"
-COMPAT_JS = Path(__file__).with_name("widgets_compat.js")
+HERE = Path(__file__).resolve().parent
+#: Where the book's own scripts go in the output (a subfolder: see the module notes).
+STATIC_SUBDIR = "nrqb-js"
+MATHJAX = HERE.parents[1] / "tools" / "js" / "node_modules" / "mathjax"
+# The combined component the pages load, and what it loads on demand (TeX extensions, menu, accessibility, fonts).
+MATHJAX_FILES = ("es5/tex-mml-chtml.js",)
+MATHJAX_DIRS = ("es5/input/tex/extensions", "es5/input/mml", "es5/output/chtml", "es5/ui", "es5/a11y", "es5/sre")
 
 
 def _key(script: Any) -> tuple:
@@ -34,7 +45,7 @@ def _key(script: Any) -> tuple:
 
 
 def fix_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """``html-page-context`` handler: drop duplicate scripts, prepare require.js/MathJax for widget pages."""
+    """``html-page-context`` handler: emit each script once."""
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -43,14 +54,31 @@ def fix_scripts(app: Any, pagename: str, templatename: str, context: dict, doctr
         if _key(script) not in seen:
             seen.add(_key(script))
             unique.append(script)
-    for index, script in enumerate(unique):
-        filename = str(script.filename or "")
-        if filename.endswith(EMBED_SCRIPT) and "://" in filename:
-            dist = filename[: -len(EMBED_SCRIPT)]
-            body = COMPAT_JS.read_text(encoding="utf-8").replace("__HTML_MANAGER_DIST__", json.dumps(dist))
-            unique.insert(index, type(script)("", priority=script.priority, body=body))
-            break
     scripts[:] = unique
+
+
+def require_mathjax(app: Any) -> None:
+    """``builder-inited``: fail early, with the fix, when the pinned MathJax is not installed."""
+    if app.builder.format == "html" and not (MATHJAX / MATHJAX_FILES[0]).is_file():
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(f"MathJax is not installed at {MATHJAX}: run `make js-deps` (tools/js/install.sh)")
+
+
+def copy_book_scripts(app: Any, exception: BaseException | None) -> None:
+    """``build-finished``: copy the widget loader and MathJax into ``_static/nrqb-js/`` of an HTML build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / STATIC_SUBDIR
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / "anywidget_static.js", target / "anywidget-static.js")
+    mathjax = target / "mathjax"
+    for name in MATHJAX_FILES:
+        (mathjax / Path(name).relative_to("es5")).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(MATHJAX / name, mathjax / Path(name).relative_to("es5"))
+    for name in MATHJAX_DIRS:
+        shutil.copytree(MATHJAX / name, mathjax / Path(name).relative_to("es5"), dirs_exist_ok=True)
+    shutil.copyfile(MATHJAX / "LICENSE", mathjax / "LICENSE")
 
 
 def take_over_hide_solutions(app: Any, config: Any) -> None:
@@ -76,4 +104,6 @@ def setup(app: Any) -> dict:
     app.connect("doctree-read", remove_solutions, priority=900)
     # After myst-nb (priority 500) has added the page's widget scripts.
     app.connect("html-page-context", fix_scripts, priority=900)
+    app.connect("builder-inited", require_mathjax)
+    app.connect("build-finished", copy_book_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
