@@ -6,7 +6,12 @@ Python, with no internet: the book is self-contained (MathJax and the widget fro
 console errors or uncaught exceptions, no failed or off-site requests,
 MathJax rendered every equation without TeX errors, every ``<img>`` loaded with a non-zero size and has real alt
 text, widget pages show their sliders, notebook pages carry the Binder/Colab/Thebe launch buttons derived from
-``repository.url``, and light and dark screenshots are written to ``_build/screenshots/<page>-{light,dark}.png``.
+``repository.url``, and light and dark screenshots are written to ``_build/screenshots/<page>-{light,dark}.png``. What a reader sees
+(``_check_reader_view``): at 1366 px no display equation needs horizontal scrolling; at 390 px one that does not
+fit scrolls inside its own box and the page itself does not scroll sideways; no line of a shown (unfolded) code
+cell is longer than 88 characters; no output is a bare number, an ``array(`` or a dict repr; figure captions start
+with the chapter's own number (Fig. 7.2 on chapter 7); the landing, model, charging, ledger and thermal pages are
+also shot at both widths in both modes (``<page>-<width>-<mode>.png``).
 
 Environment variables: ``NRQB_BOOK_ROOT`` (book with ``_toc.yml`` and ``_config.yml``; default: the repository),
 ``NRQB_HTML_DIR`` (default ``<book root>/_build/html``), ``NRQB_SCREENSHOT_DIR`` (default
@@ -241,6 +246,130 @@ def _screenshots(page, page_name: str, report: PageReport) -> None:
         report.add(f"dark mode does not change the page background ({backgrounds['dark']})")
 
 
+# --- what a reader sees (issue 15): equations that fit, short shown code, labelled outputs, chapter numbering ---
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+MAX_SHOWN_LINE = 88
+# Pages whose screenshots are also taken at both widths (<page>-<width>-<mode>.png), to look at.
+SCREENSHOT_WIDTH_PAGES = {
+    "chapters/index",
+    "chapters/model",
+    "chapters/charging",
+    "chapters/ledger",
+    "chapters/thermal",
+}
+_DISPLAY_MATH_JS = """() => Array.from(document.querySelectorAll(
+        '.bd-article div.math, .bd-article .cell_output mjx-container[display="true"]'))
+    .filter(m => m.querySelector('mjx-container') || m.matches('mjx-container'))
+    .map(m => {
+        const box = m.matches('mjx-container') ? m : m.querySelector('mjx-container');
+        let scroller = null;
+        for (let e = box; e && !e.matches('.bd-article'); e = e.parentElement) {
+            const o = getComputedStyle(e).overflowX;
+            if ((o === 'auto' || o === 'scroll') && e.scrollWidth > e.clientWidth + 1) { scroller = e; break; }
+        }
+        const article = document.querySelector('.bd-article').getBoundingClientRect();
+        const r = (scroller || box).getBoundingClientRect();
+        return {tex: m.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60),
+                content: box.scrollWidth, width: box.clientWidth,
+                scrolls: scroller !== null, inside: r.left >= article.left - 1 && r.right <= article.right + 1};
+    })"""
+
+
+def _check_equations_fit(page, report: PageReport) -> None:
+    """At desktop width every display equation fits its column: nothing to scroll, nothing cut off."""
+    wide = [m for m in page.evaluate(_DISPLAY_MATH_JS) if m["content"] > m["width"] + 1]
+    for m in wide[:5]:
+        report.add(
+            f"at {DESKTOP['width']} px a display equation needs {m['content']} px in a {m['width']} px "
+            f"column (break it over lines): {m['tex']!r}"
+        )
+
+
+def _check_equations_scroll(page, report: PageReport) -> None:
+    """At phone width an equation that does not fit scrolls inside its own box, and the page does not."""
+    for m in page.evaluate(_DISPLAY_MATH_JS):
+        if m["content"] > m["width"] + 1 and not (m["scrolls"] and m["inside"]):
+            report.add(
+                f"at {PHONE['width']} px the equation {m['tex']!r} ({m['content']} px) is cut off instead "
+                "of scrolling inside its own box"
+            )
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if page_width > PHONE["width"] + 1:
+        report.add(f"at {PHONE['width']} px the page itself scrolls sideways ({page_width} px wide)")
+
+
+def _check_shown_code(page, report: PageReport) -> None:
+    """No line of a code cell shown to the reader (not folded) is longer than MAX_SHOWN_LINE characters."""
+    long_lines = page.evaluate(
+        """max => Array.from(document.querySelectorAll('.bd-article .cell_input pre'))
+            .filter(pre => !pre.closest('details'))
+            .flatMap(pre => pre.textContent.split('\\n')).filter(line => line.length > max)""",
+        MAX_SHOWN_LINE,
+    )
+    for line in long_lines[:5]:
+        report.add(f"shown code line of {len(line)} characters (at most {MAX_SHOWN_LINE}): {line[:60]!r}...")
+
+
+_BARE_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$|^\s*(np\.)?float64\(.*\)\s*$")
+
+
+def _check_outputs(page, report: PageReport) -> None:
+    """Every output a reader sees is a table, a figure or a sentence: no bare number, array or dict repr."""
+    texts = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+                '.bd-article .cell_output .output.text_plain, .bd-article .cell_output .output.stream'))
+            .map(o => o.textContent.trim())"""
+    )
+    for text in texts:
+        if _BARE_NUMBER.match(text):
+            report.add(f"an output is a bare number with no label: {text[:60]!r}")
+        elif "array(" in text:
+            report.add(f"an output is a raw array repr: {text[:60]!r}")
+        elif re.match(r"^\{['\"]", text):
+            report.add(f"an output is a raw dict repr: {text[:60]!r}")
+
+
+def _check_caption_numbers(page, report: PageReport) -> None:
+    """Figure captions carry the chapter's own number (Fig. 7.2 on chapter 7); unnumbered pages number none."""
+    info = page.evaluate(
+        """() => ({chapter: ((document.querySelector('.bd-article h1 .section-number') || {}).textContent || '')
+                        .trim().replace(/\\.$/, ''),
+                   captions: Array.from(document.querySelectorAll('.bd-article figcaption'))
+                        .map(c => c.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40))})"""
+    )
+    chapter = info["chapter"]
+    for caption in info["captions"]:
+        number = re.match(r"Fig\. (\d+(?:\.\d+)*)", caption)
+        if chapter and not (number and number.group(1).startswith(chapter + ".")):
+            report.add(f"figure caption {caption!r} does not start with the chapter's number (Fig. {chapter}.n)")
+        elif not chapter and number:
+            report.add(f"figure caption {caption!r} is numbered on a page without a chapter number")
+
+
+def _check_reader_view(page, page_name: str, report: PageReport) -> None:
+    """The checks of what a reader sees, at desktop and phone width (screenshots of a few pages at both)."""
+    stem = page_name.replace("/", "__")
+    for viewport, checks in ((DESKTOP, (_check_equations_fit,)), (PHONE, (_check_equations_scroll,))):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(200)
+        for check in checks:
+            check(page, report)
+        if page_name in SCREENSHOT_WIDTH_PAGES:
+            SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+            for mode in ("light", "dark"):
+                page.evaluate(
+                    "m => { document.documentElement.dataset.theme = m; document.documentElement.dataset.mode = m; }",
+                    mode,
+                )
+                page.wait_for_timeout(150)
+                page.screenshot(path=str(SHOTS_DIR / f"{stem}-{viewport['width']}-{mode}.png"), full_page=True)
+    _check_shown_code(page, report)
+    _check_outputs(page, report)
+    _check_caption_numbers(page, report)
+
+
 def check_page(browser, base_url: str, page_name: str) -> PageReport:
     """Load one page and collect everything wrong with it."""
     import time
@@ -274,6 +403,7 @@ def check_page(browser, base_url: str, page_name: str) -> PageReport:
             _check_launch_buttons(page, page_name, report)
         page.wait_for_load_state("networkidle")
         _screenshots(page, page_name, report)
+        _check_reader_view(page, page_name, report)
     finally:
         context.close()
     report.seconds = time.perf_counter() - start

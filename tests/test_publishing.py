@@ -212,6 +212,48 @@ def test_chapter_has_a_checks_section(page):
     )
 
 
+_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_HIDING = re.compile(r"^:tags:\s*\[([^\]]*)\]", re.MULTILINE)
+
+
+def _cells(text: str) -> list[tuple[set[str], str]]:
+    """(tags, body) of every code cell of a MyST notebook."""
+    cells = []
+    for body in _CELL.findall(text):
+        match = _HIDING.search(body.split("\n\n", 1)[0])
+        tags = {t.strip().strip("'\"") for t in match.group(1).split(",")} if match else set()
+        cells.append((tags, body))
+    return cells
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_shows_its_setup_cell(page):
+    """The first code cell (the imports a reader needs to run the page) is shown, not hidden or removed."""
+    tags, body = _cells(_source(page))[0]
+    assert "import" in body, f"{page}: the first code cell is not the setup cell (no imports)"
+    hidden = tags & {"remove-input", "remove-cell", "hide-input", "hide-cell"}
+    assert not hidden, f"{page}: the setup cell is hidden ({sorted(hidden)}); a reader needs it to run the page"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_folds_its_checks_and_ends_with_versions(page):
+    """Checks cells are folded, and the last section, 'Versions', shows nrqb.about() with its output folded."""
+    text = _source(page)
+    checks = re.search(r"^#{1,6}\s+Checks\s*$", text, re.MULTILINE)
+    versions = re.search(r"^## Versions\s*$", text, re.MULTILINE)
+    assert checks and versions and versions.start() > checks.start(), f"{page}: no 'Versions' section after Checks"
+    assert not re.search(r"^#{1,2} ", text[versions.end() :], re.MULTILINE), f"{page}: 'Versions' is not last"
+    unfolded = [
+        body.strip().splitlines()[-1]
+        for tags, body in _cells(text[checks.end() : versions.start()])
+        if not tags & {"hide-input", "hide-cell", "remove-input", "remove-cell"}
+    ]
+    assert not unfolded, f"{page}: Checks cells shown unfolded (tag them hide-input): {unfolded}"
+    (last,) = _cells(text[versions.end() :])
+    assert last[1].strip().endswith("nrqb.about()"), f"{page}: the Versions cell must end with nrqb.about()"
+    assert last[0] & {"hide-output", "hide-cell"}, f"{page}: fold the versions (tag hide-output)"
+
+
 # --- citations --------------------------------------------------------------------------------------------------
 
 

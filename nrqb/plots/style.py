@@ -46,6 +46,8 @@ __all__ = [
     "new_figure",
     "set_alt_text",
     "show",
+    "show_equation",
+    "table",
     "to_png",
 ]
 
@@ -182,7 +184,7 @@ def glue_paper(name: str, key: str) -> None:
     r"""Glue the number the paper prints under ``key`` (:mod:`nrqb.paper`), exactly as printed, under ``name``.
 
     A chapter shows it with ``{glue:md}`name``` ("the paper reports ..."), so that no chapter types a paper number.
-    A percentage is glued as its printed digits (the paper's "75 %" as ``75``).
+    A percentage is glued as its printed digits (a printed "40 %" as ``40``).
     """
     from IPython.display import Markdown
     from myst_nb import glue
@@ -240,6 +242,23 @@ def latex_terms(lhs: str, expr: Any, *, max_chars: int = 48, order: Sequence[Any
     return rf"\begin{{aligned}} {lhs} &= {body} \end{{aligned}}"
 
 
+def show_equation(lhs: Any, rhs: Any, *, max_chars: int = 48) -> None:
+    r"""Display ``lhs = rhs`` in a notebook as MathJax, a long sum broken over lines (:func:`latex_terms`).
+
+    ``lhs`` is LaTeX (a str) or a SymPy expression; ``rhs`` a SymPy expression. Used by the chapters instead of
+    ``display(Math(...))`` so that no SymPy result is wider than the page.
+    """
+    import sympy as sp
+    from IPython.display import Math, display
+
+    left = lhs if isinstance(lhs, str) else sp.latex(lhs)
+    right = sp.latex(rhs)
+    if isinstance(rhs, sp.Add) and _visible_length(right) > max_chars:
+        display(Math(latex_terms(left, rhs, max_chars=max_chars)))
+    else:
+        display(Math(f"{left} = {right}"))
+
+
 def markdown_table(
     header: Sequence[str], rows: Sequence[Sequence[Any]], formats: Mapping[int, str] | None = None
 ) -> str:
@@ -252,3 +271,10 @@ def markdown_table(
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(cell(j, v) for j, v in enumerate(row)) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], formats: Mapping[int, str] | None = None) -> Any:
+    """:func:`markdown_table` as an IPython Markdown object: a chapter cell ending in it shows a table."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown_table(header, rows, formats))
