@@ -253,3 +253,64 @@ def test_invalid_operating_points_raise():
         rb.operating_points("detuning", Delta=0.05)  # |Delta| > Gamma: no EP
     with pytest.raises(ValueError, match="noise"):
         rb.draw_fluctuations(nrqb.paper_params(), -1.0, 5, np.random.default_rng(0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Uncertainty of the comparison: paired bootstrap and the detuning / noise sweep
+# ---------------------------------------------------------------------------------------------
+
+
+def test_paired_bootstrap_matches_a_slow_loop_with_the_same_draws():
+    res = rb.robustness(rb.operating_points("detuning"), 0.1, 500, np.random.default_rng(3), peak=False)
+    cmp = rb.compare_losses(res, "E_B", np.random.default_rng(9), n_boot=400)
+    idx = np.random.default_rng(9).integers(0, 500, size=(400, 500))  # one chunk: the same draws
+    nr, ep = res.nonreciprocal, res.exceptional
+    loss = {
+        name: np.array([1 - np.percentile(pt.E_B[i], 10) / pt.stats["E_B"].nominal for i in idx])
+        for name, pt in (("nr", nr), ("ep", ep))
+    }
+    gap = loss["ep"] - loss["nr"]
+    assert cmp.gap.low == pytest.approx(np.percentile(gap, 2.5), rel=1e-12)
+    assert cmp.gap.high == pytest.approx(np.percentile(gap, 97.5), rel=1e-12)
+    assert cmp.exceptional.estimate == pytest.approx(ep.stats["E_B"].rel_loss_p10, rel=1e-12)
+    assert cmp.gap.estimate == pytest.approx(ep.stats["E_B"].rel_loss_p10 - nr.stats["E_B"].rel_loss_p10)
+    for interval in (cmp.nonreciprocal, cmp.exceptional, cmp.gap):
+        assert interval.low <= interval.estimate <= interval.high and interval.level == 0.95
+
+
+def test_identical_points_have_a_zero_gap_and_intervals_shrink_with_samples():
+    base = nrqb.paper_params()
+    same = rb.OperatingPoints("paper", base, nrqb.at_exceptional_point(base))
+    res = rb.robustness(same, 0.1, 400, np.random.default_rng(4), peak=False)
+    gap = rb.compare_losses(res, "eta", np.random.default_rng(5)).gap
+    assert abs(gap.low) < 1e-12 and abs(gap.high) < 1e-12 and not gap.excludes_zero
+    pts = rb.operating_points("detuning")
+    widths = []
+    for n in (1000, 8000):
+        res = rb.robustness(pts, 0.1, n, np.random.default_rng(6), peak=False)
+        g = rb.compare_losses(res, "E_B", np.random.default_rng(7)).gap
+        widths.append(g.high - g.low)
+    assert 0.2 < widths[1] / widths[0] < 0.6  # about 1/sqrt(8)
+
+
+def test_detuning_sweep_finds_a_small_significant_gap_in_the_middle_only():
+    sweep = rb.detuning_sweep([0.1, 0.5], [0.02, 0.1], 3000, np.random.default_rng(11), n_boot=300)
+    assert [(c.Delta_over_Gamma, c.noise) for c in sweep] == [(0.1, 0.02), (0.1, 0.1), (0.5, 0.02), (0.5, 0.1)]
+    near_resonance, middle = sweep[0].comparison.gap, sweep[3].comparison.gap
+    assert not near_resonance.excludes_zero and abs(near_resonance.estimate) < 0.002
+    assert middle.excludes_zero and 0.005 < middle.low < middle.estimate < middle.high < 0.05
+
+
+def test_compare_losses_refuses_bad_input():
+    res = rb.robustness(rb.operating_points("damping"), 0.1, 200, np.random.default_rng(0), peak=False)
+    rng = np.random.default_rng(1)
+    with pytest.raises(ValueError, match=r"peak=True"):
+        rb.compare_losses(res, "P_peak", rng)
+    with pytest.raises(ValueError, match=r"^quantity"):
+        rb.compare_losses(res, "power", rng)
+    with pytest.raises(ValueError, match=r"^n_boot"):
+        rb.compare_losses(res, "E_B", rng, n_boot=10)
+    with pytest.raises(ValueError, match=r"^level"):
+        rb.compare_losses(res, "E_B", rng, level=1.5)
+    with pytest.raises(ValueError, match=r"^rng"):
+        rb.compare_losses(res, "E_B", 42)
