@@ -735,7 +735,7 @@ def _peak_time_resonant(ctx: _Context) -> _Draft:
     )
 
 
-#: The rows that read "η simultaneously reaches 75 %" (Fig. 2(d)) in five ways.
+#: The rows that read "η simultaneously reaches" the paper's percentage (Fig. 2(d)) in five ways.
 ETA_READINGS = (
     "fig2d.eta.Jt=2",
     "fig2d.eta.Jt=2.exact",

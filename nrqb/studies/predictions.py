@@ -96,7 +96,7 @@ def power_peak(p: Params, Delta: float = 0.0, time_unit: float = 1.0) -> PowerPe
 
 
 def efficiency_at_peak(p: Params, time_unit: float = 1.0) -> float:
-    r""":math:`\eta(t)` at the time of the power peak of Fig. 2(d), :math:`\Delta = 0` (paper: "75 %")."""
+    r""":math:`\eta(t)` at the time of the power peak of Fig. 2(d), :math:`\Delta = 0` (the paper's percentage)."""
     return float(evolve(p, power_peak(p, 0.0, time_unit).t).eta)
 
 
