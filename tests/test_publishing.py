@@ -280,3 +280,14 @@ def test_the_paper_is_cited_and_there_is_one_bibliography_page():
     pages_with_bibliography = [p for p in PAGES if "{bibliography}" in _source(p)]
     assert pages_with_bibliography == ["chapters/bibliography"], pages_with_bibliography
     assert any("lin_nrqb" in _source(p) for p in PAGES if p != "chapters/bibliography")
+
+
+def test_every_glued_figure_has_alt_text():
+    """A ``{glue:figure}`` without ``:alt:`` gets its PNG's file name as alt text in the HTML (caught here, early)."""
+    missing = []
+    for page in CHAPTERS:
+        text = _source(page)
+        for match in re.finditer(r"```\{glue:figure\}[^\n]*\n((?::[^\n]*\n)*)", text):
+            if not re.search(r"^:alt: \S", match.group(1), flags=re.M):
+                missing.append(f"{page}:{text[: match.start()].count(chr(10)) + 1}")
+    assert not missing, f"glue:figure without :alt: at {missing}"
