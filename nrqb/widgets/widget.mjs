@@ -396,7 +396,11 @@ function render({ model, el }) {
   let colourCache = null;
   const colours = () => colourCache || (colourCache = palette(root));
 
-  const root = h("div", { class: "nrqb-explorer", "data-view": view });
+  // data-lm-suppress-shortcuts: in JupyterLab, keys pressed inside the widget (arrows on a slider) are the
+  // widget's, not the notebook's keyboard shortcuts.
+  const root = h("div", { class: "nrqb-explorer", "data-view": view, "data-lm-suppress-shortcuts": "true" });
+  // ... and the notebook's own keydown handlers (which cancel arrow keys) never see keys meant for a control.
+  root.addEventListener("keydown", (event) => event.stopPropagation());
   const controls = h("div", { class: "nrqb-controls" });
   const inputs = {};
   const outputs = {};
