@@ -458,3 +458,24 @@ def test_module_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 6 and result.failed == 0
+
+
+def test_browser_says_when_its_rounding_may_show(tmp_path):
+    """Rates 1e10 apart (the case where det M once cancelled): the front end flags its accuracy, honestly."""
+    ex = Explorer()
+    step = {"set": {"kappa_a": 1e-12, "phi": 0.0, "J": 0.0}}
+    assert ex.update(**step["set"])
+    (res,) = run_sequences(
+        [{"view": "charging", "sliders": ex.sliders, "values": Explorer()._all_values(), "steps": [step]}], tmp_path
+    )
+    final = res["steps"][-1]
+    assert final["valid"] and final["message"].startswith("Rates differ by a factor")
+    claimed = float(re.search(r"accurate to about ([\d.e+-]+) relative", final["message"]).group(1))
+    for key in ("E_B_inf", "eta_inf", "P_peak"):
+        exact = ex.readout[key]
+        assert abs(final["readout"][key] - exact) <= 2 * claimed * abs(exact) + 1e-300, key
+    default = run_sequences(
+        [{"view": "charging", "sliders": ex.sliders, "values": Explorer()._all_values(), "steps": [{"set": {}}]}],
+        tmp_path,
+    )
+    assert default[0]["steps"][-1]["message"] == ""  # the paper's parameters are far from it

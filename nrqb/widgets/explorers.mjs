@@ -13,7 +13,7 @@
 // message (never an exception); slider ranges are fixed when the explorer is made and never change; a value
 // outside its slider's range keeps its thumb at the end but its text and aria-valuetext show the true value.
 
-import { peakPower } from "./analysis.mjs";
+import { peakPower, rateScales } from "./analysis.mjs";
 import { evolve, evolveInto, exceptionalCoupling, invertibleDrift, steadyState } from "./physics.mjs";
 
 /** Points of the charging view's time grid (4 panels of this many points). */
@@ -78,6 +78,26 @@ function requireFiniteResult(...arrays) {
   if (!allFinite(...arrays)) throw new Error("the result is not finite for these parameters");
 }
 
+/** Rate ratio beyond which the browser's closed form (eps x fastest/slowest rate) is flagged as approximate. */
+export const STIFF = 1e7;
+
+/**
+ * A caution when the rates of these parameter sets are so far apart that rounding in the closed form
+ * (about 2.2e-16 x fastest/slowest rate, relative) may show; "" otherwise. nrqb in Python stays exact there.
+ */
+export function stiffnessCaution(...sets) {
+  let worst = 0;
+  for (const p of sets) {
+    const [fast, slow] = rateScales(p);
+    worst = Math.max(worst, slow > 0 ? fast / slow : Infinity);
+  }
+  if (!(worst > STIFF)) return "";
+  return (
+    `Rates differ by a factor ${formatNumber(worst, 2)}: the browser's numbers are accurate to about ` +
+    `${formatNumber(2.2e-16 * worst, 2)} relative here (nrqb in Python is exact to rounding).`
+  );
+}
+
 // ---------------------------------------------------------------- the three views
 
 function computeCharging(v) {
@@ -105,6 +125,7 @@ function computeCharging(v) {
       Jt_peak: J > 0 ? J * peak.t : null,
     },
     peakResolved: peak.resolved,
+    caution: stiffnessCaution(p),
   };
 }
 
@@ -146,6 +167,7 @@ function computeDamping(v) {
     eta_inf,
     readout: { E_B_inf: ss.E_B, E_A_inf: ss.E_A, eta_inf: ss.eta, P_peak: peak.P, t_peak: peak.t, Jt_peak: J * peak.t },
     peakResolved: peak.resolved,
+    caution: stiffnessCaution(p, paramsOf({ ...v, r: r[0] }), paramsOf({ ...v, r: r[N_MAP - 1] })),
   };
 }
 
@@ -214,6 +236,10 @@ function computeEP(v) {
     byDelta,
     shadedR: missingRuns(r, byR.J_EP),
     shadedDelta: missingRuns(Delta, byDelta.J_EP),
+    caution: stiffnessCaution(
+      { ...base, J: 0.5 * v.Gamma, kappa_b: r[0] * v.kappa_a, Delta_b: v.Delta_a },
+      { ...base, J: 0.5 * v.Gamma, kappa_b: r[N_CUT - 1] * v.kappa_a, Delta_b: v.Delta_a },
+    ),
     readout: {
       J_EP_r: atR.J_EP[0],
       E_nor_r: atR.E_nor[0],
@@ -290,7 +316,7 @@ export class ExplorerState {
       this.result = result;
       this.validValues = { ...this.values };
       this.valid = true;
-      this.message = "";
+      this.message = result.caution || "";
       return true;
     } catch (err) {
       this.valid = false;
