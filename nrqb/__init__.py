@@ -19,6 +19,7 @@ from .dynamics import SteadyState, Trajectory, evolve, steady_state
 from .exceptional import at_exceptional_point, eigenvalues, exceptional_coupling, exceptional_couplings
 from .params import PAPER_VALUES, Params, paper_params
 from .three_mode import (
+    AdiabaticityWarning,
     ThreeModeParams,
     ThreeModeTrajectory,
     eliminate,
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PAPER_VALUES",
+    "AdiabaticityWarning",
     "Params",
     "SteadyState",
     "ThreeModeParams",

@@ -24,14 +24,32 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import pathlib
 import sys
+import tempfile
+import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 
 from .params import PAPER_VALUES
 
-__all__ = ["build_parser", "main"]
+__all__ = ["DPI_RANGE", "MEMORY_BUDGET", "build_parser", "main"]
+
+#: Resolutions ``figures --dpi`` accepts (a 6 x 4 inch panel at 1200 dpi is already 35 million pixels).
+DPI_RANGE = (20, 1200)
+#: Largest estimated working memory (bytes) that ``figures`` starts on; beyond it the run is refused up front.
+MEMORY_BUDGET = 2 * 2**30
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit status 2), without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {' '.join(message.split())} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def _add_param_options(parser: argparse.ArgumentParser) -> None:
@@ -49,9 +67,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     values = {k: getattr(args, k) for k in PAPER_VALUES}
     if args.J is not None:
         values["J"] = args.J
+    if not (math.isfinite(args.t_max) and args.t_max > 0):
+        raise ValueError(f"--t-max (time window in units of 1/omega) must be finite and > 0; got {args.t_max!r}")
     p = paper_params(**values)
-    if not args.t_max > 0:
-        raise ValueError(f"--t-max (time window in units of 1/omega) must be > 0; got {args.t_max!r}")
     ss = steady_state(p)
     report = charging_summary(evolve(p, np.linspace(0.0, args.t_max, 4001)), ss)
     if args.json:
@@ -62,10 +80,57 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writable_directory(outdir: str) -> pathlib.Path:
+    """``outdir`` created if missing, after checking that it is (or can be) a directory this process can write."""
+    if not outdir.strip():
+        raise ValueError("--outdir must name a directory; got an empty string")
+    path = pathlib.Path(outdir).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--outdir {outdir!r} is a file, not a directory")
+    ancestor = path
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ValueError(f"--outdir {outdir!r} lies under {str(ancestor)!r}, which is a file, not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ValueError(f"--outdir {outdir!r} is not a directory this process can write ({exc.strerror})") from None
+    return path
+
+
+def _check_figure_work(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a resolution or a grid whose estimated memory is over :data:`MEMORY_BUDGET`."""
+    from .plots.figures import PANELS, working_memory
+
+    lo, hi = DPI_RANGE
+    if not lo <= args.dpi <= hi:
+        raise ValueError(f"--dpi must be an integer in [{lo}, {hi}]; got {args.dpi}")
+    if args.n is None:
+        return
+    if args.n < 2:
+        raise ValueError(f"--n (grid points per axis) must be >= 2; got {args.n}")
+    names = args.panel or list(PANELS)
+    unknown = [name for name in names if name not in PANELS]
+    if unknown:
+        raise ValueError(f"unknown panel(s) {unknown}; valid panels are {', '.join(PANELS)}")
+    worst = max(names, key=lambda name: working_memory(name, args.n))
+    need = working_memory(worst, args.n)
+    if need > MEMORY_BUDGET:
+        raise ValueError(
+            f"--n {args.n} would need about {need / 2**30:.3g} GiB of memory for {worst}, over the budget of "
+            f"{MEMORY_BUDGET / 2**30:.3g} GiB; use a smaller --n"
+        )
+
+
 def _cmd_figures(args: argparse.Namespace) -> int:
     from .plots.figures import write_all
 
-    paths = write_all(args.outdir, fmt=args.format, panels=args.panel or None, n=args.n, dpi=args.dpi)
+    _check_figure_work(args)
+    outdir = _writable_directory(args.outdir)
+    paths = write_all(outdir, fmt=args.format, panels=args.panel or None, n=args.n, dpi=args.dpi)
     for path in paths:
         print(path)
     return 0
@@ -90,7 +155,7 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m nrqb``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m nrqb",
         description="Nonreciprocal quantum battery (Lin, Ye, Li, Su, Wu): numbers, figures and the reproduction ledger.",
     )
@@ -106,8 +171,18 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--outdir", required=True, help="directory to write into (created if missing)")
     figures.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
     figures.add_argument("--panel", action="append", help="only this panel, e.g. fig3c (repeatable)")
-    figures.add_argument("--n", type=int, default=None, help="grid points per axis (default: each panel's own)")
-    figures.add_argument("--dpi", type=int, default=150, help="resolution of raster formats (default 150)")
+    figures.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help=f"grid points per axis (default: each panel's own); refused over {MEMORY_BUDGET // 2**30} GiB estimated",
+    )
+    figures.add_argument(
+        "--dpi",
+        type=int,
+        default=150,
+        help=f"resolution of raster formats, {DPI_RANGE[0]}-{DPI_RANGE[1]} (default 150)",
+    )
     figures.set_defaults(func=_cmd_figures)
 
     ledger = sub.add_parser("ledger", help="every number quoted in the paper beside ours")
@@ -118,14 +193,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code.
+
+    A bad argument, or a value the package refuses, ends with exactly one line on stderr and status 2 (argparse's
+    convention), never a traceback. Warnings raised on the way are shown (one line each) only if the run succeeds.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except ValueError as exc:
-        print(f"nrqb: error: {exc}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = int(args.func(args))
+        except (ValueError, TypeError, OSError) as exc:
+            print(f"nrqb: error: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 2
+    for warning in caught:
+        print(f"nrqb: warning: {' '.join(str(warning.message).split())}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -92,7 +92,10 @@ def exceptional_coupling(p: Params, *, missing: Literal["raise", "nan"] = "raise
     ValueError
         If for some parameters no real :math:`J \ge 0` exists (e.g. :math:`\phi = \pi/2` with
         both :math:`\Delta \ne 0` and :math:`\kappa_a \ne \kappa_b`, or :math:`|\Delta| > \Gamma` at
-        :math:`r = 1`), and ``missing="raise"``.
+        :math:`r = 1`), and ``missing="raise"``. Also at :math:`\Gamma = 0` with :math:`\Delta = 0` and
+        :math:`\kappa_a = \kappa_b`: the root :math:`J = 0` of paper Eq. (15) makes :math:`M` a multiple of the
+        identity, whose eigenvalues coincide without an exceptional point (not defective), so NaN (or the
+        error) is returned there, never 0.
 
     Examples
     --------
@@ -103,20 +106,29 @@ def exceptional_coupling(p: Params, *, missing: Literal["raise", "nan"] = "raise
     if missing not in ("raise", "nan"):
         raise ValueError(f"missing must be 'raise' or 'nan'; got {missing!r}")
     roots = exceptional_couplings(p)
-    scale = np.asarray(p.Gamma + np.abs(1j * p.Delta - 0.5 * (p.kappa_a - p.kappa_b)))[..., None]
+    d = np.asarray(1j * p.Delta - 0.5 * (p.kappa_a - p.kappa_b))
+    scale = np.asarray(p.Gamma + np.abs(d))[..., None]
     tol = _REAL_TOL * np.where(scale > 0, scale, 1.0)
     ok = (np.abs(roots.imag) <= tol) & (roots.real >= -tol)
     candidates = np.where(ok, np.maximum(roots.real, 0.0), np.inf)
     J_ep = candidates.min(axis=-1)
-    none = ~np.isfinite(J_ep)
+    # Gamma = 0 with d = 0: the root J = 0 makes M a multiple of the identity, degenerate but not defective.
+    identity = np.broadcast_to((np.asarray(p.Gamma) == 0) & (d == 0), J_ep.shape)
+    none = ~np.isfinite(J_ep) | identity
     if np.any(none):
         if missing == "raise":
             idx = tuple(int(i) for i in np.argwhere(np.atleast_1d(none))[0]) if none.ndim else ()
+            where = f" (first at index {idx})" if idx else ""
+            if np.any(identity):
+                raise ValueError(
+                    f"exceptional_coupling: no exceptional point{where}: with Gamma = 0, Delta = 0 and "
+                    "kappa_a = kappa_b the only root, J = 0, leaves the drift matrix a multiple of the identity "
+                    "(degenerate but diagonalisable, not defective)"
+                )
             raise ValueError(
-                "exceptional_coupling: no real J >= 0 makes the drift matrix defective for these "
-                f"parameters{' (first at index ' + str(idx) + ')' if idx else ''}. At phi = pi/2 an EP "
-                "exists for Delta = 0 (any kappa_b/kappa_a) or for kappa_a = kappa_b with |Delta| <= Gamma; "
-                "with both Delta != 0 and kappa_a != kappa_b there is none."
+                f"exceptional_coupling: no real J >= 0 makes the drift matrix defective for these parameters{where}. "
+                "At phi = pi/2 an EP exists for Delta = 0 (any kappa_b/kappa_a) or for kappa_a = kappa_b with "
+                "|Delta| <= Gamma; with both Delta != 0 and kappa_a != kappa_b there is none."
             )
         J_ep = np.where(none, np.nan, J_ep)
     return float(J_ep) if J_ep.ndim == 0 else J_ep

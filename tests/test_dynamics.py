@@ -248,3 +248,24 @@ def test_drift_matrix_is_the_papers_eq13_entries():
     D = -1j * p.Delta_b - p.Lambda_b / 2
     np.testing.assert_allclose(M, [[A, B], [C, D]], rtol=1e-15)
     np.testing.assert_allclose(drive_vector(p), [-1j * p.epsilon, 0])
+
+
+def test_bad_time_grids_are_named_not_numpy_errors():
+    """Regression (issue 13, item 6): a ragged t and a p/t shape clash surfaced numpy's messages."""
+    p = nrqb.paper_params()
+    with pytest.raises(ValueError, match=r"t \(time in units of 1/omega\) must be a number or a rectangular array"):
+        nrqb.evolve(p, [[0.0, 1.0], [2.0]])
+    grid = nrqb.paper_params(kappa_b=np.array([0.001, 0.002, 0.003]))
+    with pytest.raises(ValueError, match=r"times t of shape \(4,\) do not broadcast with the parameters' shape \(3,\)"):
+        nrqb.evolve(grid, np.ones(4))
+    assert nrqb.evolve(grid, np.ones((4, 1))).E_B.shape == (4, 3)
+    empty = nrqb.evolve(p, [])
+    assert empty.E_B.shape == (0,)
+    from nrqb.analysis import charging_summary
+
+    with pytest.raises(
+        ValueError, match=r"charging_summary: tr needs a 1-D time grid of at least 2 times; got shape \(0,\)"
+    ):
+        charging_summary(empty, nrqb.steady_state(p))
+    with pytest.raises(ValueError, match=r"charging_summary: p must have scalar fields .*\(3,\)"):
+        charging_summary(nrqb.evolve(grid, np.linspace(0, 1, 5)[:, None]), nrqb.steady_state(grid))

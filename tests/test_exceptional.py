@@ -108,3 +108,26 @@ def test_square_root_splitting_near_the_ep():
     shift = np.abs(lam1[..., 0] - lam0[0])
     slope = np.polyfit(np.log(eps), np.log(shift), 1)[0]
     assert 0.98 < slope < 1.02
+
+
+def test_a_multiple_of_the_identity_is_not_an_exceptional_point():
+    """Regression (issue 13, item 7): at Gamma = 0 (r = 1, Delta = 0) exceptional_coupling returned 0, where M = mu I
+    is degenerate but diagonalisable, and the widget then announced an EP."""
+    p = nrqb.paper_params(Gamma=0.0)
+    with pytest.raises(ValueError, match="multiple of the identity"):
+        nrqb.exceptional_coupling(p)
+    assert np.isnan(nrqb.exceptional_coupling(p, missing="nan"))
+    M = drift_matrix(p.replace(J=0.0))
+    assert np.allclose(M, M[0, 0] * np.eye(2), rtol=0, atol=0)
+    grid = nrqb.exceptional_coupling(nrqb.paper_params(Gamma=np.array([0.0, 0.04])), missing="nan")
+    assert np.isnan(grid[0]) and grid[1] == pytest.approx(0.02)
+
+
+def test_without_the_reservoir_the_passive_ep_remains_and_is_defective():
+    """Gamma = 0 with kappa_a != kappa_b: the coherent (passive PT) EP at J = |kappa_a - kappa_b|/4 is genuine."""
+    p = nrqb.paper_params(Gamma=0.0, kappa_a=0.01, kappa_b=0.002)
+    J = nrqb.exceptional_coupling(p)
+    assert J == pytest.approx(0.002)
+    M = drift_matrix(p.replace(J=J))
+    N = M - 0.5 * np.trace(M) * np.eye(2)
+    assert np.abs(N @ N).max() < 1e-15 and np.abs(N).max() > 1e-3  # nilpotent, not zero: a Jordan block

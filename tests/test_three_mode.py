@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 from conftest import random_three_mode
@@ -157,3 +160,122 @@ def test_three_mode_validation():
         nrqb.ThreeModeParams(**good).replace(bogus=1)
     with pytest.raises(ValueError, match="t \\(time"):
         nrqb.evolve_three_mode(nrqb.ThreeModeParams(**good), [-1.0])
+
+
+# --- Adiabaticity (issue 13, item 2): the warning's threshold, backed by the three-mode error on both sides ---
+
+RATIO_NAMES = {
+    "g": "g/|Delta_c - i gamma_m/2|",
+    "kappa": "kappa/|Delta_c - i gamma_m/2|",
+    "J": "J/|Delta_c - i gamma_m/2|",
+}
+
+
+def elimination_error(p3: nrqb.ThreeModeParams) -> float:
+    """Largest |E_B(three-mode) - E_B(effective)| over the charging transient, relative to the largest E_B."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nrqb.AdiabaticityWarning)
+        eff = nrqb.eliminate(p3)
+    t = np.linspace(0, 10 / -nrqb.eigenvalues(eff)[0].real, 400)
+    exact, effective = nrqb.evolve_three_mode(p3, t).E_B, nrqb.evolve(eff, t).E_B
+    return float(np.abs(exact - effective).max() / exact.max())
+
+
+def at_ratio(kind: str, ratio: float, gamma_m: float = 10.0) -> nrqb.ThreeModeParams:
+    """A resonant three-mode model with one adiabaticity ratio set to ``ratio`` and the others small (0.05)."""
+    cavity = gamma_m / 2
+    g = (ratio if kind == "g" else 0.05) * cavity
+    kappa = ratio * cavity if kind == "kappa" else 0.003
+    J = ratio * cavity if kind == "J" else g * g / cavity  # else Gamma/2 (nonreciprocal)
+    return nrqb.ThreeModeParams(
+        g_a=g, g_b=g, gamma_m=gamma_m, Delta_c=0.0, kappa_a=kappa, kappa_b=kappa, epsilon=0.1, phi=np.pi / 2, J=J
+    )
+
+
+@pytest.mark.parametrize("kind", ["g", "kappa", "J"])
+def test_adiabaticity_warning_threshold_is_backed_by_the_three_mode_error(kind):
+    from nrqb.three_mode import ADIABATIC_LIMIT, adiabaticity_ratios
+
+    below, above = at_ratio(kind, ADIABATIC_LIMIT / 3), at_ratio(kind, 3 * ADIABATIC_LIMIT)
+    assert adiabaticity_ratios(above)[RATIO_NAMES[kind]] == pytest.approx(3 * ADIABATIC_LIMIT)
+    assert elimination_error(below) < 0.02  # a third of the limit: the effective model is good to 2 %
+    assert elimination_error(above) > 0.04  # three times the limit: it is visibly off
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nrqb.eliminate(below)  # no warning
+    with pytest.warns(nrqb.AdiabaticityWarning, match=re.escape(RATIO_NAMES[kind]) + r" = 0\.6"):
+        nrqb.eliminate(above)
+
+
+def test_the_issues_non_adiabatic_example_warns_with_its_ratio():
+    """Regression: gamma_m = 0.01, g = 0.1 gave Gamma = 4 without a word, and the effective E_B was far off."""
+    p3 = nrqb.ThreeModeParams(
+        g_a=0.1, g_b=0.1, gamma_m=0.01, Delta_c=0.0, kappa_a=0.003, kappa_b=0.003, epsilon=0.1, phi=np.pi / 2, J=2.0
+    )
+    with pytest.warns(nrqb.AdiabaticityWarning, match=r"g/\|Delta_c - i gamma_m/2\| = 20\b.*evolve_three_mode"):
+        eff = nrqb.eliminate(p3)
+    assert eff.Gamma == pytest.approx(4.0)
+    assert elimination_error(p3) > 0.5
+    assert issubclass(nrqb.AdiabaticityWarning, UserWarning)
+
+
+def test_array_parameters_warn_once_counting_the_entries():
+    p3 = at_ratio("g", 0.05).replace(g_a=np.array([0.1, 3.0, 4.0]), g_b=np.array([0.1, 3.0, 4.0]))
+    with pytest.warns(nrqb.AdiabaticityWarning, match="in 2 of 3 entries") as record:
+        nrqb.eliminate(p3)
+    assert len(record) == 1
+
+
+# --- Errors that used to come from numpy or name the wrong parameter (issue 13, item 6) ---
+
+
+def test_undamped_three_mode_has_no_steady_state_and_says_so():
+    """Regression: steady_state_three_mode with zero damping raised numpy's LinAlgError."""
+    p3 = nrqb.ThreeModeParams(
+        g_a=0.1, g_b=0.1, gamma_m=0.0, Delta_c=0.0, kappa_a=0.0, kappa_b=0.0, epsilon=0.1, phi=0.0, J=0.0
+    )
+    with pytest.raises(ValueError, match=r"no steady state.*undamped.*kappa_a, kappa_b, gamma_m"):
+        nrqb.steady_state_three_mode(p3)
+    t = np.linspace(0, 50, 11)
+    tr = nrqb.evolve_three_mode(p3, t)  # fine: no inverse is needed
+    _, b, _ = integrate_three_mode(p3, t)
+    np.testing.assert_allclose(tr.beta, b, atol=1e-8 * np.abs(b).max())
+
+
+def test_thermal_three_mode_with_an_undamped_mode_integrates_the_lyapunov_equation():
+    """The charger's bath is hot, the battery and the cavity are undamped and uncoupled: N_aa = n (1 - e^{-kappa t})."""
+    p3 = nrqb.ThreeModeParams(
+        g_a=0.0, g_b=0.0, gamma_m=0.0, Delta_c=0.0, kappa_a=0.01, kappa_b=0.0, epsilon=0.0, phi=0.0, J=0.0, n_th_a=2.0
+    )
+    t = np.array([0.0, 10.0, 100.0, 1000.0])
+    tr = nrqb.evolve_three_mode(p3, t)
+    np.testing.assert_allclose(tr.n_a, 2.0 * (1 - np.exp(-0.01 * t)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(tr.n_b, 0.0)
+
+
+def test_each_solver_points_the_other_model_to_its_own_solver():
+    """Regression: evolve(ThreeModeParams) raised AttributeError ('Lambda_a')."""
+    p3 = at_ratio("g", 0.1)
+    with pytest.raises(TypeError, match=r"use nrqb\.evolve_three_mode"):
+        nrqb.evolve(p3, [1.0])
+    with pytest.raises(TypeError, match=r"use nrqb\.steady_state_three_mode"):
+        nrqb.steady_state(p3)
+    with pytest.raises(TypeError, match=r"use nrqb\.evolve\b"):
+        nrqb.evolve_three_mode(nrqb.paper_params(), [1.0])
+    with pytest.raises(TypeError, match=r"use nrqb\.steady_state\b"):
+        nrqb.steady_state_three_mode(nrqb.paper_params())
+    with pytest.raises(TypeError, match="ThreeModeParams"):
+        nrqb.eliminate(nrqb.paper_params())
+    with pytest.raises(TypeError, match=r"nrqb\.Params"):
+        nrqb.three_mode_from_effective(p3, 10.0)
+
+
+def test_three_mode_from_effective_blames_gamma_m():
+    """Regression: gamma_m = 0 was reported as 'ThreeModeParams.g_a ... must be finite; got nan'."""
+    with pytest.raises(ValueError, match=r"gamma_m \(the bad cavity's energy decay rate\) must be > 0") as info:
+        nrqb.three_mode_from_effective(nrqb.paper_params(), 0.0)
+    assert "g_a" not in str(info.value)
+    with pytest.raises(ValueError, match=r"ThreeModeParams\.gamma_m .*>= 0"):
+        nrqb.three_mode_from_effective(nrqb.paper_params(), -1.0)
+    with pytest.raises(ValueError, match=r"times t of shape \(3,\) do not broadcast with .* shape \(2,\)"):
+        nrqb.evolve_three_mode(at_ratio("g", 0.1).replace(J=np.array([0.01, 0.02])), np.ones(3))

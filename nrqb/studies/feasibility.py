@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -59,6 +60,7 @@ from ..analysis import peak_power
 from ..dynamics import SteadyState, evolve, steady_state
 from ..params import Params, paper_params
 from ..three_mode import (
+    AdiabaticityWarning,
     ThreeModeParams,
     ThreeModeTrajectory,
     eliminate,
@@ -323,7 +325,9 @@ class Performance:
 
 def _window(p: Params | ThreeModeParams) -> float:
     """Time window (µs) that holds the charging transient: 30 slow decay times of the effective model."""
-    q = eliminate(p) if isinstance(p, ThreeModeParams) else p
+    with warnings.catch_warnings():  # only a time scale: the elimination's validity does not matter here
+        warnings.simplefilter("ignore", AdiabaticityWarning)
+        q = eliminate(p) if isinstance(p, ThreeModeParams) else p
     return 30.0 / min(q.Lambda_a, q.Lambda_b)
 
 
@@ -450,7 +454,9 @@ def required_g(d: Device, eta_target: float) -> float:
         raise ValueError(f"eta_target must be in (0, 0.8) (0.8 is the Gamma -> inf limit); got {eta_target!r}")
 
     def gap(g: float) -> float:
-        return float(steady_state(to_effective(_nonreciprocal(d, g))).eta) - eta_target
+        with warnings.catch_warnings():  # the elimination is exact for the steady state, adiabatic or not
+            warnings.simplefilter("ignore", AdiabaticityWarning)
+            return float(steady_state(to_effective(_nonreciprocal(d, g))).eta) - eta_target
 
     hi = max(d.g, 1e-3)
     while gap(hi) < 0:

@@ -372,6 +372,8 @@ export function exceptionalCoupling(p) {
   const centreI = 0.5 * q.Gamma * Math.cos(q.phi);
   const scale = q.Gamma + Math.hypot(dR, dI);
   const tol = REAL_TOL * (scale > 0 ? scale : 1);
+  // Gamma = 0 with d = 0: the root J = 0 leaves M a multiple of the identity, degenerate but not defective.
+  if (q.Gamma === 0 && dR === 0 && dI === 0) return null;
   let best = Infinity;
   for (const sign of [1, -1]) {
     const re = sign * 0.5 * rR;
