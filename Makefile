@@ -7,9 +7,21 @@ export OPENBLAS_NUM_THREADS := 1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-BUILD_FLAGS := --all -W -n --keep-going
+# Incremental and still exact: tools/book_ext/nrqb_exec.py executes only chapters whose file, nrqb/ or
+# requirements.txt changed (in parallel), re-reads every page after an unclean build and rewrites every page when
+# one changed, so -W -n see what a fresh build (--all) sees.
+BUILD_FLAGS := -W -n --keep-going
+# pytest-xdist workers for `make unit` (auto: one per CPU; 0 runs the tests in this process).
+TEST_JOBS ?= auto
 
-.PHONY: help book book-student test lint typecheck format unit browser browser-deps benchmark figures ledger readme-figure lab clean
+# What `make test` runs, in this order. To add a check, add its target to one list:
+#   CODE_CHECKS: checks of the sources that need no book (lint, type check, ...);
+#   BOOK_CHECKS: checks of the built book (browser, PDF, links, ...): each depends on `book`, which make runs at
+#                most once per invocation, so the book is built and executed once and every consumer reuses it.
+CODE_CHECKS := lint typecheck
+BOOK_CHECKS := browser
+
+.PHONY: help book book-student test lint typecheck format unit browser browser-deps benchmark bench-build figures ledger readme-figure lab clean
 
 .DEFAULT_GOAL := help
 
@@ -24,7 +36,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-## book: create .venv, install, build the HTML (solutions collapsed) and say where it is
+## book: create .venv, install, build the HTML (solutions collapsed; executes only chapters whose inputs changed)
 book: $(STAMP) js-deps
 	$(VENV)/bin/jupyter-book build . $(BUILD_FLAGS)
 	@echo
@@ -35,8 +47,10 @@ book-student: $(STAMP)
 	$(PY) tools/build_student.py
 	@echo "Student book built: open file://$(CURDIR)/_build/student/_build/html/index.html"
 
-## test: everything CI checks (lint, type check, unit tests, book build with -W, browser check)
-test: $(STAMP) lint typecheck unit book browser
+## test: everything CI checks: CODE_CHECKS, unit tests, the book (built and executed once, -W), BOOK_CHECKS
+test: $(STAMP) $(CODE_CHECKS) unit $(BOOK_CHECKS)
+
+$(BOOK_CHECKS): book
 
 ## lint: ruff check and ruff format --check on the whole tree
 lint: $(STAMP)
@@ -52,9 +66,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## unit: the unit tests (pytest, everything but the browser check)
+## unit: the unit tests (pytest, everything but the browser check), in parallel (TEST_JOBS=auto)
 unit: $(STAMP) js-deps
-	$(PY) -m pytest -m "not browser" -q
+	$(PY) -m pytest -m "not browser" -q -n $(TEST_JOBS)
 
 ## js-deps: node/npm (apt, if missing) and the pinned JS toolchain in tools/js (esbuild, uPlot, MathJax)
 .PHONY: js-deps js-bundle
@@ -78,6 +92,10 @@ benchmark: $(STAMP)
 	$(PY) benchmarks/bench_evolve.py
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/bench_robustness.py
+
+## bench-build: time the book build (cold with 1 and 2 workers, no-op and prose-edit rebuilds, kernel start)
+bench-build: $(STAMP)
+	$(PY) benchmarks/bench_build.py
 
 ## figures: write every panel of the paper's Figs. 2-4 to _build/figures
 figures: $(STAMP)

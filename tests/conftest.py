@@ -1,11 +1,23 @@
-"""Shared fixtures: random parameter sets drawn reproducibly, covering the model's regimes."""
+"""Shared fixtures: random parameter sets drawn reproducibly, covering the model's regimes.
+
+`make unit` runs the tests in parallel (pytest-xdist): every worker is its own process, draws its own random numbers
+from the fixed seed below, and writes only under ``tmp_path``, so no test depends on another's side effects or order.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
+import os
 
-import nrqb
+# Before numpy is imported: one BLAS thread per worker (two workers on two cores would otherwise each start two),
+# and figures drawn off-screen, unless the caller chose otherwise.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import nrqb  # noqa: E402
 
 
 def random_params(rng: np.random.Generator, *, complex_J: bool = False) -> nrqb.Params:

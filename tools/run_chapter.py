@@ -1,51 +1,75 @@
 """Execute MyST-markdown chapters top to bottom, as the book build does, and report failures.
 
-Usage: ``python tools/run_chapter.py chapters/model.md [more.md ...]``. Exit code 1 on any error.
-Used by authors while writing a chapter (faster than a full build).
+Usage: ``python tools/run_chapter.py [-j N] [chapters/model.md ...]`` (default: every chapter). Exit code 1 on any
+error. Used by authors while writing a chapter. The notebook is read and executed exactly as the build executes it
+(tools/book_ext/nrqb_exec.py: myst-nb's reader, a fresh kernel in the chapter's folder, the book's timeout, one retry
+on a timeout only), in ``N`` kernels at a time (default: one per CPU, or ``$NRQB_EXECUTION_JOBS``). Nothing is
+cached: ``make book`` executes what changed itself.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import sys
-import time
 from pathlib import Path
 
-import jupytext
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+import nbformat
+import yaml
+from myst_nb.core.config import NbParserConfig
+from myst_parser.config.main import MdParserConfig
 
 ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("nrqb_exec", ROOT / "tools" / "book_ext" / "nrqb_exec.py")
+nrqb_exec = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = nrqb_exec  # its dataclasses look their module up
+_spec.loader.exec_module(nrqb_exec)
 
 
-def execute(path: Path, timeout: int = 240, retries: int = 1) -> float:
-    """Execute one chapter in its own directory; return seconds taken. Retries once on a timeout only."""
-    for attempt in range(retries + 1):
-        nb = jupytext.read(path)
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-        )
-        start = time.perf_counter()
-        try:
-            client.execute()
-            return time.perf_counter() - start
-        except CellTimeoutError:
-            if attempt == retries:
-                raise
-    raise AssertionError("unreachable")
+def book_timeout() -> int:
+    """The per-cell timeout of the book build (``execute: timeout`` in ``_config.yml``)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return int(config.get("execute", {}).get("timeout", 30))
 
 
-def main(argv: list[str]) -> int:
+def job(path: Path, timeout: int) -> nrqb_exec.Job | None:
+    """The execution job of one chapter, or None if it is a plain page (no notebook front matter)."""
+    notebook = nrqb_exec.read_notebook(path, MdParserConfig(), NbParserConfig())
+    if notebook is None:
+        return None
+    return nrqb_exec.Job(str(path.relative_to(ROOT)), str(path), nbformat.writes(notebook), timeout, False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*", type=Path, help="chapter files (default: chapters/*.md)")
+    parser.add_argument("-j", "--jobs", type=int, default=0, help="kernels at a time (default: one per CPU)")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.chapters] or sorted((ROOT / "chapters").glob("*.md"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        parser.error(f"no such chapter: {', '.join(missing)}")
+    timeout = book_timeout()
+    jobs = []
+    for path in paths:
+        found = job(path, timeout)
+        if found is None:
+            print(f"skip   {path.relative_to(ROOT)}  (a plain page, nothing to execute)")
+        else:
+            jobs.append(found)
     failed = 0
-    for name in argv or sorted(str(p) for p in (ROOT / "chapters").glob("*.md")):
-        path = Path(name).resolve()
-        try:
-            seconds = execute(path)
-            print(f"ok     {path.relative_to(ROOT)}  ({seconds:.1f} s)")
-        except CellExecutionError as exc:
+
+    def report(outcome: nrqb_exec.Outcome) -> None:
+        nonlocal failed
+        if outcome.error is None:
+            print(f"ok     {outcome.docname}  ({outcome.seconds:.1f} s)", flush=True)
+        else:
             failed += 1
-            print(f"FAILED {path.relative_to(ROOT)}\n{exc}")
+            print(f"FAILED {outcome.docname}  ({outcome.error})\n{outcome.traceback}", flush=True)
+
+    nrqb_exec.execute_all(jobs, nrqb_exec.execution_jobs(args.jobs), report)
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

@@ -1,0 +1,310 @@
+"""The book's execution cache (tools/book_ext/nrqb_exec.py) is never stale, never reuses a failure, runs in parallel.
+
+The slow tests build small books in temporary folders with the real ``jupyter-book`` and the extension. Their
+chapters import a package ``nrqb`` of their own (``<book>/nrqb``, put first on ``sys.path`` by the chapter) and
+append a line to ``<book>/runs.log`` each time they execute, so a test sees exactly which chapters ran. The last
+tests hold the repository's own configuration and chapters to the same rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+from _bookfiles import is_notebook, page_source, toc_pages
+
+REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("nrqb_exec", REPO / "tools" / "book_ext" / "nrqb_exec.py")
+nrqb_exec = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = nrqb_exec  # its dataclasses look their module up
+_spec.loader.exec_module(nrqb_exec)
+
+JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
+FRONT_MATTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+# myst-nb's own message when it executes a notebook itself: in cache mode with this extension it never should.
+MYSTNB_EXECUTES = "Executing notebook using"
+
+
+def chapter(name: str, prose: str, code: str) -> str:
+    """A MyST notebook page: a title, ``prose``, then one code cell that logs its run and then runs ``code``."""
+    setup = f"""\
+import os, sys
+sys.path.insert(0, os.path.abspath(".."))
+with open("../runs.log", "a") as log:
+    log.write("{name}\\n")
+"""
+    return f"{FRONT_MATTER}\n# {name.title()}\n\n{prose}\n\n```{{code-cell}} ipython3\n{setup}{code}\n```\n"
+
+
+def make_book(root: Path, pages: dict[str, str], *, nrqb_source: str = "def value():\n    return 41\n") -> Path:
+    """Write a book in ``root``: the pages (first is the root page), its own ``nrqb`` package, ``requirements.txt``,
+    and a ``_config.yml`` with the repository's execution settings and this extension."""
+    repo_config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    (root / "chapters").mkdir(parents=True)
+    (root / "nrqb").mkdir()
+    (root / "nrqb" / "__init__.py").write_text(nrqb_source)
+    (root / "requirements.txt").write_text("numpy==2.4.6\n")
+    names = list(pages)
+    for name, text in pages.items():
+        (root / "chapters" / f"{name}.md").write_text(text)
+    toc = {
+        "format": "jb-book",
+        "root": f"chapters/{names[0]}",
+        "chapters": [{"file": f"chapters/{n}"} for n in names[1:]],
+    }
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    config = {
+        "title": "Cache fixture",
+        "only_build_toc_files": True,
+        "exclude_patterns": ["_build", "nrqb", "runs.log"],
+        "execute": repo_config["execute"],
+        "sphinx": {
+            "local_extensions": {"nrqb_exec": str(REPO / "tools" / "book_ext")},
+            "config": {"nb_execution_raise_on_error": True, "nb_execution_show_tb": True},
+        },
+    }
+    (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return root
+
+
+def build(root: Path, *, jobs: int = 2, fresh: bool = False) -> subprocess.CompletedProcess:
+    """``jupyter-book build`` of ``root`` as ``make book`` runs it (incremental unless ``fresh``), warnings as errors."""
+    env = {**os.environ, nrqb_exec.JOBS_VARIABLE: str(jobs)}
+    command = [JUPYTER_BOOK, "build", str(root), "-W", "-n", "--keep-going", *(["--all"] if fresh else [])]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=600)
+    result.log = result.stdout + result.stderr
+    assert MYSTNB_EXECUTES not in result.log, "myst-nb executed a notebook itself: the extension's cache missed"
+    return result
+
+
+def runs(root: Path) -> list[str]:
+    """The chapters executed so far, in order."""
+    log = root / "runs.log"
+    return log.read_text().split() if log.exists() else []
+
+
+def html(root: Path, name: str) -> str:
+    return (root / "_build" / "html" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def two_chapters(root: Path) -> Path:
+    """One page glues a value computed by the book's nrqb into its prose; the other links to it."""
+    return make_book(
+        root,
+        {
+            "one": chapter(
+                "one",
+                "The value is {glue:text}`one_value`.\n\n(sec-one)=\n## A section",
+                'import nrqb\nfrom myst_nb import glue\nglue("one_value", nrqb.value(), display=False)',
+            ),
+            "two": chapter("two", "See {ref}`sec-one` in {doc}`one`.", "print(2 + 2)"),
+        },
+    )
+
+
+def glued(page: str) -> list[str]:
+    return re.findall(r'<span class="pasted-text">([^<]*)</span>', page)
+
+
+# --- the key -----------------------------------------------------------------------------------------------------
+
+
+def test_inputs_digest_follows_sources_not_byte_code(tmp_path):
+    (tmp_path / "nrqb" / "sub").mkdir(parents=True)
+    (tmp_path / "nrqb" / "a.py").write_text("x = 1\n")
+    (tmp_path / "nrqb" / "sub" / "physics.mjs").write_text("export const x = 1;\n")
+    (tmp_path / "requirements.txt").write_text("numpy==2.4.6\n")
+    first = nrqb_exec.inputs_digest(tmp_path)
+    (tmp_path / "nrqb" / "__pycache__").mkdir()
+    (tmp_path / "nrqb" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / "nrqb" / ".a.py.swp").write_bytes(b"\0")
+    (tmp_path / "unrelated.txt").write_text("not an input\n")
+    assert nrqb_exec.inputs_digest(tmp_path) == first, "byte-code, hidden files and other folders are not inputs"
+    changes = [
+        lambda: (tmp_path / "nrqb" / "a.py").write_text("x = 2\n"),
+        lambda: (tmp_path / "nrqb" / "sub" / "physics.mjs").write_text("export const x = 2;\n"),
+        lambda: (tmp_path / "nrqb" / "b.py").write_text(""),
+        lambda: (tmp_path / "requirements.txt").write_text("numpy==2.4.5\n"),
+    ]
+    seen = {first}
+    for change in changes:
+        change()
+        digest = nrqb_exec.inputs_digest(tmp_path)
+        assert digest not in seen, "each change of nrqb/ or requirements.txt must change the digest"
+        seen.add(digest)
+
+
+def test_chapter_key_covers_the_whole_file():
+    digest = "d" * 64
+    key = nrqb_exec.chapter_key(digest, b"# Title\n\nprose\n")
+    assert nrqb_exec.chapter_key(digest, b"# Title\n\nprose.\n") != key
+    assert nrqb_exec.chapter_key("e" * 64, b"# Title\n\nprose\n") != key
+    assert nrqb_exec.chapter_key(digest, b"# Title\n\nprose\n") == key
+
+
+def test_execution_jobs(monkeypatch):
+    monkeypatch.delenv(nrqb_exec.JOBS_VARIABLE, raising=False)
+    assert nrqb_exec.execution_jobs(3) == 3
+    assert nrqb_exec.execution_jobs(0) == len(os.sched_getaffinity(0))
+    monkeypatch.setenv(nrqb_exec.JOBS_VARIABLE, "1")
+    assert nrqb_exec.execution_jobs(3) == 1
+    monkeypatch.setenv(nrqb_exec.JOBS_VARIABLE, "-1")
+    with pytest.raises(ValueError, match="NRQB_EXECUTION_JOBS"):
+        nrqb_exec.execution_jobs(0)
+
+
+# --- building ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_chapter_executes_when_its_inputs_change_and_only_then(tmp_path):
+    root = two_chapters(tmp_path / "book")
+    first = build(root)
+    assert first.returncode == 0, first.log
+    assert sorted(runs(root)) == ["one", "two"]
+    assert glued(html(root, "one")) == ["41"]
+
+    again = build(root)
+    assert again.returncode == 0, again.log
+    assert sorted(runs(root)) == ["one", "two"], "an unchanged book must not execute again"
+    assert "no targets are out of date" in again.log
+
+    fresh = build(root, fresh=True)  # a fresh Sphinx environment (--all) still takes every output from the cache
+    assert fresh.returncode == 0, fresh.log
+    assert sorted(runs(root)) == ["one", "two"]
+    assert glued(html(root, "one")) == ["41"]
+
+    edit(root / "chapters" / "two.md", "See {ref}", "Now see {ref}")  # its own source, prose only
+    prose = build(root)
+    assert prose.returncode == 0, prose.log
+    assert sorted(runs(root)) == ["one", "two", "two"], "a chapter's own change executes that chapter only"
+    assert "Now see" in html(root, "two")
+
+    edit(root / "nrqb" / "__init__.py", "return 41", "return 42")  # a function the first chapter uses
+    package = build(root)
+    assert package.returncode == 0, package.log
+    assert sorted(runs(root)) == ["one", "one", "two", "two", "two"], "any chapter may use nrqb: all execute"
+    assert glued(html(root, "one")) == ["42"], "the page shows the value of the changed function"
+
+    (root / "requirements.txt").write_text("numpy==2.4.5\n")
+    pins = build(root)
+    assert pins.returncode == 0, pins.log
+    assert sorted(runs(root)) == ["one"] * 3 + ["two"] * 4
+
+
+@pytest.mark.slow
+def test_a_failing_cell_fails_the_build_and_is_never_cached(tmp_path):
+    root = two_chapters(tmp_path / "book")
+    edit(root / "chapters" / "two.md", "print(2 + 2)", 'raise RuntimeError("FAILS-3c9e")')
+    for attempt in (1, 2):
+        result = build(root)
+        assert result.returncode != 0, "a failing cell must fail the build"
+        assert "FAILS-3c9e" in result.log, "the traceback must be shown"
+        assert "chapters/two" in result.log
+        assert runs(root).count("two") == attempt, "a failure is never cached: the next build executes it again"
+        assert runs(root).count("one") == 1, "the chapter that passed was cached and is not executed again"
+    assert (root / "_build" / "html" / "reports" / "chapters" / "two.err.log").is_file()
+
+
+@pytest.mark.slow
+def test_an_incremental_build_warns_like_a_fresh_one(tmp_path):
+    root = two_chapters(tmp_path / "book")
+    assert build(root).returncode == 0
+    # a label removed from one page breaks a reference in the other, unchanged page
+    edit(root / "chapters" / "one.md", "(sec-one)=\n", "")
+    broken = build(root)
+    assert broken.returncode != 0 and "sec-one" in broken.log, broken.log
+    # the last build was not clean: the same warning again, although nothing changed since
+    again = build(root)
+    assert again.returncode != 0 and "sec-one" in again.log, again.log
+
+
+@pytest.mark.slow
+def test_chapters_execute_in_parallel(tmp_path):
+    """Each chapter waits (up to a minute) until the other one has started: executed one after the other, the
+    first would time out; in two workers they meet."""
+    wait = textwrap.dedent(
+        """\
+        import pathlib, time
+        pathlib.Path("../started-{me}").touch()
+        deadline = time.monotonic() + 60
+        while not pathlib.Path("../started-{other}").exists():
+            assert time.monotonic() < deadline, "the other chapter never started: not executed in parallel"
+            time.sleep(0.05)"""
+    )
+    root = make_book(
+        tmp_path / "book",
+        {
+            "left": chapter("left", "Left.", wait.format(me="left", other="right")),
+            "right": chapter("right", "Right.", wait.format(me="right", other="left")),
+        },
+    )
+    result = build(root, jobs=2)
+    assert result.returncode == 0, result.log
+    assert "with 2 worker(s)" in result.log
+    assert sorted(runs(root)) == ["left", "right"]
+
+
+# --- the repository ----------------------------------------------------------------------------------------------
+
+
+def test_book_config_uses_the_cache_and_this_extension():
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["execute_notebooks"] == "cache", "'force' executes everything on every build"
+    assert config["execute"].get("allow_errors", False) is False
+    assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True, "a failing cell must fail the build"
+    assert config["sphinx"]["local_extensions"].get("nrqb_exec") == "tools/book_ext"
+
+
+def _imported_names(tree: ast.Module) -> dict[str, str]:
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names[alias.asname or alias.name.split(".")[0]] = alias.name
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages(REPO / "_toc.yml") if page_source(REPO, p)])
+def test_chapters_import_only_what_they_use(page):
+    """A kernel imports what the chapter names: every import in a chapter is used in its code (SymPy, QuTiP and
+    the widgets cost 0.2-0.9 s each to import)."""
+    path = page_source(REPO, page)
+    if not is_notebook(path.read_text(encoding="utf-8")):
+        return
+    cells = [cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code"]
+    code = "\n".join(
+        "\n".join(line for line in cell.splitlines() if not line.lstrip().startswith("%")) for cell in cells
+    )
+    tree = ast.parse(code)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    unused = {name: module for name, module in _imported_names(tree).items() if name not in used}
+    assert not unused, f"{page} imports but never uses: {unused}"

@@ -1,0 +1,389 @@
+"""Sphinx extension for the nrqb book: execute the notebooks in parallel, from a cache that is never stale.
+
+Loaded through ``sphinx: local_extensions`` in ``_config.yml``, with ``execute: execute_notebooks: cache``. myst-nb
+alone executes one notebook after another while Sphinx reads them, and its jupyter-cache key is the notebook's code
+cells only, so a chapter kept its old outputs after a change in ``nrqb/``. This extension runs first:
+
+* **Key.** A chapter's outputs are reused only if they were made from the same chapter file (every byte of it,
+  prose included: a chapter may read its own text), the same files under ``nrqb/`` and the same
+  ``requirements.txt`` (:func:`inputs_digest`, the folders and files named by ``nrqb_execution_inputs``), on the
+  same Python version. The key is stored with each cached notebook (``data["nrqb_key"]``).
+* **What is read again.** Sphinx re-reads a chapter whose file changed; this extension also makes it re-read every
+  page when the inputs' digest changed or when the previous build was not clean (an error, or any warning), so a
+  warning is never hidden by an incremental build. Whenever any page was read, every page is written again, so
+  cross-references into a changed page are resolved (and checked by ``-n``) everywhere.
+* **Execution.** Before Sphinx reads, every chapter about to be read whose cached outputs are missing or carry
+  another key is executed in a pool of ``nrqb_execution_jobs`` processes (0: one per available CPU; the
+  environment variable ``NRQB_EXECUTION_JOBS`` overrides both), longest first, each in its own kernel in the
+  chapter's folder, exactly as myst-nb would (``jupyter_cache``'s ``single_nb_execution``, the same notebook reader,
+  timeout and ``allow_errors``), retried once on a timeout only. The executed notebooks go into myst-nb's
+  jupyter-cache, where myst-nb finds them when it reads the page.
+* **Failures.** A failed notebook is never cached: the traceback is reported (and written to
+  ``<outdir>/reports/<docname>.err.log``, as myst-nb does) and, with ``nb_execution_raise_on_error``, the build
+  stops with an error naming every failed chapter. The next build executes it again.
+
+The cache lives in ``<book>/_build/.jupyter_cache`` (or ``execute: cache:``), next to the sources, so the student
+build, a single-page build for the PDF and ``tools/run_chapter.py --cache`` share it. Old versions of a chapter's
+outputs are pruned (the newest ``KEEP_PER_CHAPTER`` are kept, for switching branches).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.cache.db import NbCacheRecord
+from jupyter_cache.cache.main import JupyterCacheBase
+from jupyter_cache.executors.utils import single_nb_execution
+from myst_nb.core.execute.base import ExecutionError
+from myst_nb.core.read import create_nb_reader
+from nbclient.exceptions import CellTimeoutError
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+CLEAN_MARKER = "nrqb-clean-build"
+KEEP_PER_CHAPTER = 3
+DEFAULT_INPUTS = ("nrqb", "requirements.txt")
+JOBS_VARIABLE = "NRQB_EXECUTION_JOBS"
+# Set in the worker processes (so in the kernels they start) unless the caller chose: parallel kernels each
+# starting BLAS threads on a 2-core machine only contend.
+SINGLE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+# --- the key ------------------------------------------------------------------------------------------------
+
+
+def _input_files(root: Path, names: tuple[str, ...]) -> list[Path]:
+    """Every file under the named folders and files of ``root``, sorted; byte-code, caches and hidden files left
+    out (they change without the sources changing)."""
+    files = []
+    for name in names:
+        path = root / name
+        if path.is_file():
+            files.append(path)
+        for found in sorted(path.rglob("*")) if path.is_dir() else ():
+            parts = found.relative_to(root).parts
+            if found.is_file() and found.suffix not in {".pyc", ".pyo"}:
+                if not any(part == "__pycache__" or part.startswith(".") for part in parts):
+                    files.append(found)
+    return sorted(set(files))
+
+
+def inputs_digest(root: Path, names: tuple[str, ...] = DEFAULT_INPUTS) -> str:
+    """SHA-256 of everything every chapter's outputs depend on besides the chapter itself.
+
+    Parameters
+    ----------
+    root : Path
+        The book's folder.
+    names : tuple of str
+        Folders and files, relative to ``root``, whose contents are hashed (default: ``nrqb`` and
+        ``requirements.txt``); a missing one counts as empty.
+
+    Returns
+    -------
+    str
+        Hex digest of the Python version, and of each file's path relative to ``root`` and its bytes.
+    """
+    root = Path(root).resolve()
+    digest = hashlib.sha256(f"python {sys.version_info.major}.{sys.version_info.minor}\n".encode())
+    for path in _input_files(root, tuple(names)):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def chapter_key(digest: str, source: bytes) -> str:
+    """The cache key of one chapter: its file's bytes and the inputs' digest (:func:`inputs_digest`)."""
+    return hashlib.sha256(digest.encode() + b"\0" + source).hexdigest()
+
+
+def cache_path(srcdir: Path, configured: str = "") -> Path:
+    """The jupyter-cache folder: ``configured`` (relative to the book's folder) or ``<book>/_build/.jupyter_cache``."""
+    return (Path(srcdir) / (configured or "_build/.jupyter_cache")).resolve()
+
+
+def execution_jobs(configured: int) -> int:
+    """Worker processes: ``$NRQB_EXECUTION_JOBS`` if set, else ``configured`` if positive, else the CPUs available."""
+    value = os.environ.get(JOBS_VARIABLE, "").strip()
+    jobs = int(value) if value else int(configured)
+    if jobs < 0:
+        raise ValueError(f"{JOBS_VARIABLE} / nrqb_execution_jobs must be >= 0 (0: one per CPU), got {jobs}")
+    return jobs or len(os.sched_getaffinity(0))
+
+
+# --- executing ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: everything a worker process needs, picklable."""
+
+    docname: str
+    path: str
+    notebook: str  # nbformat JSON
+    timeout: int | None
+    allow_errors: bool
+    in_temp: bool = False  # nb_execution_in_temp: run in an empty temporary folder instead
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker returns: the executed notebook (JSON) or the error, and the execution's wall time."""
+
+    docname: str
+    notebook: str | None
+    seconds: float
+    error: str | None = None
+    traceback: str | None = None
+
+
+def execute_notebook(job: Job, retries: int = 1) -> Outcome:
+    """Execute ``job``'s notebook top to bottom in a fresh kernel in the notebook's folder.
+
+    As myst-nb's own execution (``jupyter_cache.executors.utils.single_nb_execution``: the same timeout and
+    ``allow_errors``, notebook-level ``execution`` metadata honoured), except that the kernel is stopped at once
+    when the last cell has answered instead of being asked to shut down, and a timeout (the known, rare kernel
+    stall) is retried ``retries`` times; any other error is final.
+    """
+
+    for attempt in range(retries + 1):
+        notebook = nbformat.reads(job.notebook, as_version=4)
+        start = time.perf_counter()
+        try:
+            with tempfile.TemporaryDirectory() if job.in_temp else nullcontext(str(Path(job.path).parent)) as cwd:
+                result = single_nb_execution(
+                    notebook,
+                    cwd=cwd,
+                    timeout=job.timeout,
+                    allow_errors=job.allow_errors,
+                    shutdown_kernel="immediate",
+                )
+        except Exception as exc:  # a dead kernel, a kernel that cannot start: report it, never hang the pool
+            return Outcome(job.docname, None, time.perf_counter() - start, type(exc).__name__, traceback.format_exc())
+        if result.err is None:
+            return Outcome(job.docname, nbformat.writes(result.nb), result.time)
+        if not isinstance(result.err, CellTimeoutError) or attempt == retries:
+            return Outcome(job.docname, None, result.time, type(result.err).__name__, result.exc_string)
+    raise AssertionError("unreachable")
+
+
+def _single_threaded_worker() -> None:
+    for name in SINGLE_THREAD:
+        os.environ.setdefault(name, "1")
+
+
+def execute_all(jobs: list[Job], workers: int, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Execute ``jobs`` (longest first is the caller's order) in ``workers`` processes; ``on_done(outcome)`` is
+    called as each finishes. Returns the outcomes in completion order."""
+    if not jobs:
+        return []
+    outcomes = []
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_single_threaded_worker) as pool:
+        futures = [pool.submit(execute_notebook, job) for job in jobs]
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+    return outcomes
+
+
+# --- the cache ----------------------------------------------------------------------------------------------
+
+
+def read_notebook(path: Path, md_config: Any, nb_config: Any) -> nbformat.NotebookNode | None:
+    """The notebook myst-nb makes of ``path`` (same reader, so the same jupyter-cache hash), or None if the file
+    is a plain page."""
+    text = Path(path).read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), md_config, nb_config, text)
+    return None if reader is None else reader.read(text)
+
+
+def cached_record(cache: JupyterCacheBase, notebook: nbformat.NotebookNode) -> NbCacheRecord | None:
+    """The jupyter-cache record matching ``notebook``'s code cells, or None."""
+    try:
+        return cache.match_cache_notebook(notebook)
+    except KeyError:
+        return None
+
+
+def store(cache: JupyterCacheBase, path: Path, executed: nbformat.NotebookNode, seconds: float, key: str) -> None:
+    """Cache an executed notebook under its key; keep only the newest ``KEEP_PER_CHAPTER`` records of ``path``."""
+    bundle = CacheBundleIn(executed, str(path), data={"execution_seconds": seconds, "nrqb_key": key})
+    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    # newest first: a record is replaced, never updated, so its primary key orders the records by age
+    mine = sorted((r for r in cache.list_cache_records() if r.uri == str(path)), key=lambda r: r.pk, reverse=True)
+    for record in mine[KEEP_PER_CHAPTER:]:
+        try:
+            cache.remove_cache(record.pk)
+        except KeyError:  # its folder is already gone
+            pass
+
+
+def previous_seconds(cache: JupyterCacheBase) -> dict[str, float]:
+    """The last recorded execution time of each notebook path in ``cache`` (for scheduling the longest first)."""
+    seconds = {}
+    for record in sorted(cache.list_cache_records(), key=lambda r: r.pk):
+        value = (record.data or {}).get("execution_seconds")
+        if value is not None:
+            seconds[record.uri] = float(value)
+    return seconds
+
+
+# --- Sphinx events ------------------------------------------------------------------------------------------
+
+
+def _logger() -> logging.SphinxLoggerAdapter:
+    return logging.getLogger(__name__)
+
+
+def _marker(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / CLEAN_MARKER
+
+
+def configure(app: Sphinx, config: Config) -> None:
+    """``config-inited``: an absolute cache folder beside the sources; the inputs' digest of this build."""
+    if config.nb_execution_mode != "cache":
+        return
+    config.nb_execution_cache_path = str(cache_path(Path(app.srcdir), config.nb_execution_cache_path))
+    app.nrqb_inputs_digest = inputs_digest(Path(app.srcdir), tuple(config.nrqb_execution_inputs))
+
+
+def forget_clean_build(app: Sphinx) -> None:
+    """``builder-inited``: note whether the last build was clean, and un-mark it until this one ends clean."""
+    marker = _marker(app)
+    app.nrqb_previous_build_clean = marker.is_file()
+    marker.unlink(missing_ok=True)
+
+
+def reread(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """``env-get-outdated``: every page, if the inputs changed or the last build was not clean."""
+    digest = getattr(app, "nrqb_inputs_digest", None)
+    if digest is None:
+        return []
+    previous = getattr(env, "nrqb_inputs_digest", None)
+    env.nrqb_inputs_digest = digest
+    if previous == digest and app.nrqb_previous_build_clean:
+        return []
+    reason = "the last build was not clean" if previous == digest else "nrqb/ or requirements.txt changed"
+    if previous is not None:
+        _logger().info(f"[nrqb_exec] {reason}: reading every page again")
+    return sorted(env.found_docs - added - changed - removed)
+
+
+def _excluded(path: Path, patterns: list[str] | None) -> bool:
+    posix = PurePosixPath(path.as_posix())
+    return any(posix.match(pattern) for pattern in patterns or ())
+
+
+def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: execute, in parallel, each notebook about to be read whose outputs are stale."""
+    app.nrqb_pages_read = bool(docnames)
+    if app.config.nb_execution_mode != "cache" or not docnames:
+        return
+    nb_config = env.mystnb_config
+    cache = get_cache(nb_config.execution_cache_path)
+    digest = app.nrqb_inputs_digest
+    known = previous_seconds(cache)
+    stale: list[tuple[Job, str]] = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if not path.is_file() or _excluded(path, nb_config.execution_excludepatterns):
+            continue
+        notebook = read_notebook(path, env.myst_config, nb_config)
+        if notebook is None:
+            continue
+        key = chapter_key(digest, path.read_bytes())
+        record = cached_record(cache, notebook)
+        if record is not None and (record.data or {}).get("nrqb_key") == key:
+            continue
+        job = Job(
+            docname,
+            str(path),
+            nbformat.writes(notebook),
+            nb_config.execution_timeout,
+            nb_config.execution_allow_errors,
+            nb_config.execution_in_temp,
+        )
+        stale.append((job, key))
+    if not stale:
+        return
+
+    def expected(item: tuple[Job, str]) -> tuple[float, int]:
+        job = item[0]  # the last run's time; never run: first, largest first
+        return (known.get(job.path, float("inf")), len(job.notebook))
+
+    stale.sort(key=expected, reverse=True)
+    workers = execution_jobs(app.config.nrqb_execution_jobs)
+    logger = _logger()
+    logger.info(f"[nrqb_exec] executing {len(stale)} notebook(s) with {min(workers, len(stale))} worker(s)")
+    by_name = {job.docname: (job, key) for job, key in stale}
+    failed = []
+
+    def finished(outcome: Outcome) -> None:
+        job, key = by_name[outcome.docname]
+        if outcome.error is None:
+            store(cache, Path(job.path), nbformat.reads(outcome.notebook, as_version=4), outcome.seconds, key)
+            logger.info(f"{job.path}: executed in {outcome.seconds:.2f} s [nrqb_exec]")
+            return
+        failed.append(outcome.docname)
+        report = Path(app.outdir).joinpath("reports", *(outcome.docname + ".err.log").split("/"))
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(outcome.traceback or "", encoding="utf8")
+        message = f"Executing notebook failed: {outcome.error}"
+        if nb_config.execution_show_tb:
+            message += f"\n{outcome.traceback}"
+        logger.warning(message, location=outcome.docname, type="mystnb", subtype="exec")
+
+    start = time.perf_counter()
+    execute_all([job for job, _ in stale], workers, finished)
+    logger.info(f"[nrqb_exec] executed {len(stale) - len(failed)} notebook(s) in {time.perf_counter() - start:.1f} s")
+    if failed and nb_config.execution_raise_on_error:
+        names = ", ".join(sorted(failed))
+        raise ExecutionError(
+            f"executing {names} failed (traceback above); nothing of it was cached, the next build executes it again"
+        )
+
+
+def write_everything(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: if any page was read, write every page (its links into the changed pages are checked)."""
+    return sorted(env.found_docs) if getattr(app, "nrqb_pages_read", True) else []
+
+
+def mark_clean(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: mark the build clean if it raised nothing and warned nothing."""
+    if exception is None and getattr(app, "_warncount", 1) == 0:
+        _marker(app).parent.mkdir(parents=True, exist_ok=True)
+        _marker(app).touch()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_nb")
+    app.add_config_value("nrqb_execution_jobs", 0, "", int)
+    app.add_config_value("nrqb_execution_inputs", list(DEFAULT_INPUTS), "env", list)
+    app.connect("config-inited", configure)
+    app.connect("builder-inited", forget_clean_build)
+    app.connect("env-get-outdated", reread)
+    app.connect("env-before-read-docs", execute_stale)
+    app.connect("env-updated", write_everything)
+    app.connect("build-finished", mark_clean)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
