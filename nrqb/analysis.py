@@ -34,7 +34,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq, minimize_scalar
 
 from .drift import drift_matrix
 from .dynamics import SteadyState, Trajectory, evolve
@@ -244,6 +243,8 @@ def _refine(
     """Bounded Brent maximisation of ``f`` on ``[lo, hi]``, keeping the grid point if it is better."""
     if hi <= lo:
         return best_f, best_t
+    from scipy.optimize import minimize_scalar  # here, not at the top: `import nrqb` stays free of scipy.optimize
+
     res = minimize_scalar(
         lambda x: -float(f(x)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12 * max(hi, 1e-300)}
     )
@@ -430,6 +431,8 @@ def first_crossing(
     if change.size == 0:
         return math.nan
     k = int(change[0])
+    from scipy.optimize import brentq  # here, not at the top: `import nrqb` stays free of scipy.optimize
+
     return float(brentq(lambda x: float(g(x)), t[k], t[k + 1], xtol=1e-300, rtol=4 * np.finfo(float).eps))
 
 

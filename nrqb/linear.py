@@ -43,7 +43,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 
 __all__ = [
@@ -254,6 +253,8 @@ def expm_batched(M: NDArray, t: NDArray) -> NDArray:
     -------
     complex array, shape (broadcast(M.shape[:-2], t.shape), n, n)
     """
+    import scipy.linalg  # here, not at the top: only the three-mode model needs it, and `import nrqb` stays light
+
     t = np.asarray(t, dtype=float)
     A = M * t[..., None, None]
     if A.ndim == 2:

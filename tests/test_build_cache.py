@@ -21,6 +21,7 @@ import jupytext
 import pytest
 import yaml
 from _bookfiles import is_notebook, page_source, toc_pages
+from jupyter_cache import get_cache
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("nrqb_exec", REPO / "tools" / "book_ext" / "nrqb_exec.py")
@@ -232,6 +233,16 @@ def test_a_failing_cell_fails_the_build_and_is_never_cached(tmp_path):
 
 
 @pytest.mark.slow
+def test_outputs_are_not_cached_if_nrqb_changes_during_the_build(tmp_path):
+    root = two_chapters(tmp_path / "book")
+    edit(root / "chapters" / "two.md", "print(2 + 2)", 'open("../nrqb/__init__.py", "a").write("# edited\\n")')
+    result = build(root)
+    assert result.returncode != 0 and "changed while this chapter executed" in result.log, result.log
+    cached = {Path(record.uri).stem for record in get_cache(root / "_build" / ".jupyter_cache").list_cache_records()}
+    assert "two" not in cached, "outputs computed while nrqb/ changed were cached"
+
+
+@pytest.mark.slow
 def test_an_incremental_build_warns_like_a_fresh_one(tmp_path):
     root = two_chapters(tmp_path / "book")
     assert build(root).returncode == 0
@@ -281,6 +292,14 @@ def test_book_config_uses_the_cache_and_this_extension():
     assert config["sphinx"]["local_extensions"].get("nrqb_exec") == "tools/book_ext"
 
 
+def test_import_nrqb_loads_no_heavy_library():
+    """Every chapter's kernel imports nrqb: SciPy, SymPy, QuTiP, Matplotlib and the widgets load only where used."""
+    heavy = ("scipy", "sympy", "qutip", "matplotlib", "ipywidgets", "PIL")
+    probe = f"import sys, nrqb; print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", f"import nrqb loads {out.strip()}"
+
+
 def _imported_names(tree: ast.Module) -> dict[str, str]:
     names = {}
     for node in ast.walk(tree):
@@ -306,5 +325,10 @@ def test_chapters_import_only_what_they_use(page):
     )
     tree = ast.parse(code)
     used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    unused = {name: module for name, module in _imported_names(tree).items() if name not in used}
+    # IPython.display is loaded in every kernel before the first cell: an unused name from it costs nothing.
+    unused = {
+        name: module
+        for name, module in _imported_names(tree).items()
+        if name not in used and not module.startswith("IPython.")
+    }
     assert not unused, f"{page} imports but never uses: {unused}"

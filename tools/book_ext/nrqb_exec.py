@@ -20,7 +20,8 @@ cells only, so a chapter kept its old outputs after a change in ``nrqb/``. This 
   jupyter-cache, where myst-nb finds them when it reads the page.
 * **Failures.** A failed notebook is never cached: the traceback is reported (and written to
   ``<outdir>/reports/<docname>.err.log``, as myst-nb does) and, with ``nb_execution_raise_on_error``, the build
-  stops with an error naming every failed chapter. The next build executes it again.
+  stops with an error naming every failed chapter. The next build executes it again. Outputs are not cached either
+  if ``nrqb/`` or ``requirements.txt`` changed while the chapter executed (a warning says so).
 
 The cache lives in ``<book>/_build/.jupyter_cache`` (or ``execute: cache:``), next to the sources, so the student
 build, a single-page build for the PDF and ``tools/run_chapter.py --cache`` share it. Old versions of a chapter's
@@ -210,10 +211,10 @@ def execute_all(jobs: list[Job], workers: int, on_done: Callable[[Outcome], None
 # --- the cache ----------------------------------------------------------------------------------------------
 
 
-def read_notebook(path: Path, md_config: Any, nb_config: Any) -> nbformat.NotebookNode | None:
-    """The notebook myst-nb makes of ``path`` (same reader, so the same jupyter-cache hash), or None if the file
-    is a plain page."""
-    text = Path(path).read_text(encoding="utf-8")
+def read_notebook(path: Path, md_config: Any, nb_config: Any, text: str | None = None) -> nbformat.NotebookNode | None:
+    """The notebook myst-nb makes of ``path`` (or of its ``text``, if given): the same reader, so the same
+    jupyter-cache hash. None if the file is a plain page."""
+    text = Path(path).read_text(encoding="utf-8") if text is None else text
     reader = create_nb_reader(str(path), md_config, nb_config, text)
     return None if reader is None else reader.read(text)
 
@@ -303,16 +304,18 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     nb_config = env.mystnb_config
     cache = get_cache(nb_config.execution_cache_path)
     digest = app.nrqb_inputs_digest
+    inputs = tuple(app.config.nrqb_execution_inputs)
     known = previous_seconds(cache)
     stale: list[tuple[Job, str]] = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
         if not path.is_file() or _excluded(path, nb_config.execution_excludepatterns):
             continue
-        notebook = read_notebook(path, env.myst_config, nb_config)
+        source = path.read_bytes()  # read once: the key and the executed notebook come from the same bytes
+        notebook = read_notebook(path, env.myst_config, nb_config, source.decode("utf-8"))
         if notebook is None:
             continue
-        key = chapter_key(digest, path.read_bytes())
+        key = chapter_key(digest, source)
         record = cached_record(cache, notebook)
         if record is not None and (record.data or {}).get("nrqb_key") == key:
             continue
@@ -341,7 +344,13 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
 
     def finished(outcome: Outcome) -> None:
         job, key = by_name[outcome.docname]
-        if outcome.error is None:
+        if outcome.error is None and inputs_digest(Path(app.srcdir), inputs) != digest:
+            logger.warning(
+                "nrqb/ or requirements.txt changed while this chapter executed: its outputs are not cached",
+                location=outcome.docname,
+                type="nrqb_exec",
+            )
+        elif outcome.error is None:
             store(cache, Path(job.path), nbformat.reads(outcome.notebook, as_version=4), outcome.seconds, key)
             logger.info(f"{job.path}: executed in {outcome.seconds:.2f} s [nrqb_exec]")
             return
