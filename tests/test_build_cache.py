@@ -15,9 +15,11 @@ import re
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 import yaml
 from _bookfiles import is_notebook, page_source, toc_pages
@@ -177,6 +179,41 @@ def test_execution_jobs(monkeypatch):
     monkeypatch.setenv(nrqb_exec.JOBS_VARIABLE, "-1")
     with pytest.raises(ValueError, match="NRQB_EXECUTION_JOBS"):
         nrqb_exec.execution_jobs(0)
+
+
+def _job() -> nrqb_exec.Job:
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    notebook.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    return nrqb_exec.Job("page", str(REPO / "chapters" / "page.md"), nbformat.writes(notebook), 30, False)
+
+
+def test_a_kernel_that_dies_at_start_is_retried_once(monkeypatch):
+    calls = []
+
+    def flaky(notebook, **kwargs):
+        calls.append(kwargs["cwd"])
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        notebook.cells[0].execution_count = 1
+        return types.SimpleNamespace(nb=notebook, time=0.1, err=None, exc_string=None)
+
+    monkeypatch.setattr(nrqb_exec, "single_nb_execution", flaky)
+    outcome = nrqb_exec.execute_notebook(_job())
+    assert outcome.error is None and len(calls) == 2
+    assert calls[0] == str(REPO / "chapters"), "executed in the chapter's own folder"
+
+
+def test_a_kernel_that_dies_after_running_a_cell_is_not_retried(monkeypatch):
+    calls = []
+
+    def crash(notebook, **kwargs):
+        calls.append(1)
+        notebook.cells[0].execution_count = 1  # a cell ran, then the kernel died: the chapter's fault, reported
+        raise RuntimeError("Kernel died")
+
+    monkeypatch.setattr(nrqb_exec, "single_nb_execution", crash)
+    outcome = nrqb_exec.execute_notebook(_job())
+    assert outcome.error == "RuntimeError" and "Kernel died" in outcome.traceback and calls == [1]
 
 
 # --- building ----------------------------------------------------------------------------------------------------

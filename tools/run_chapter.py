@@ -2,9 +2,9 @@
 
 Usage: ``python tools/run_chapter.py [-j N] [chapters/model.md ...]`` (default: every chapter). Exit code 1 on any
 error. Used by authors while writing a chapter. The notebook is read and executed exactly as the build executes it
-(tools/book_ext/nrqb_exec.py: myst-nb's reader, a fresh kernel in the chapter's folder, the book's timeout, one retry
-on a timeout only), in ``N`` kernels at a time (default: one per CPU, or ``$NRQB_EXECUTION_JOBS``). Nothing is
-cached: ``make book`` executes what changed itself.
+(tools/book_ext/nrqb_exec.py: myst-nb's reader, a fresh kernel in the chapter's folder, the book's timeout, one
+retry only on a timeout or a kernel that died at start), in ``N`` kernels at a time (default: one per CPU, or
+``$NRQB_EXECUTION_JOBS``). Nothing is cached: ``make book`` executes what changed itself.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ cells only, so a chapter kept its old outputs after a change in ``nrqb/``. This 
   another key is executed in a pool of ``nrqb_execution_jobs`` processes (0: one per available CPU; the
   environment variable ``NRQB_EXECUTION_JOBS`` overrides both), longest first, each in its own kernel in the
   chapter's folder, exactly as myst-nb would (``jupyter_cache``'s ``single_nb_execution``, the same notebook reader,
-  timeout and ``allow_errors``), retried once on a timeout only. The executed notebooks go into myst-nb's
-  jupyter-cache, where myst-nb finds them when it reads the page.
+  timeout and ``allow_errors``), retried once only on a timeout or on a kernel that died before running a cell.
+  The executed notebooks go into myst-nb's jupyter-cache, where myst-nb finds them when it reads the page.
 * **Failures.** A failed notebook is never cached: the traceback is reported (and written to
   ``<outdir>/reports/<docname>.err.log``, as myst-nb does) and, with ``nb_execution_raise_on_error``, the build
   stops with an error naming every failed chapter. The next build executes it again. Outputs are not cached either
@@ -161,8 +161,9 @@ def execute_notebook(job: Job, retries: int = 1) -> Outcome:
 
     As myst-nb's own execution (``jupyter_cache.executors.utils.single_nb_execution``: the same timeout and
     ``allow_errors``, notebook-level ``execution`` metadata honoured), except that the kernel is stopped at once
-    when the last cell has answered instead of being asked to shut down, and a timeout (the known, rare kernel
-    stall) is retried ``retries`` times; any other error is final.
+    when the last cell has answered instead of being asked to shut down, and two flakes of the machinery are
+    retried ``retries`` times: a cell timeout (the known, rare kernel stall) and a kernel that dies before any
+    cell ran (two kernels started at the same moment can be handed the same TCP port). Any other error is final.
     """
 
     for attempt in range(retries + 1):
@@ -177,8 +178,12 @@ def execute_notebook(job: Job, retries: int = 1) -> Outcome:
                     allow_errors=job.allow_errors,
                     shutdown_kernel="immediate",
                 )
-        except Exception as exc:  # a dead kernel, a kernel that cannot start: report it, never hang the pool
-            return Outcome(job.docname, None, time.perf_counter() - start, type(exc).__name__, traceback.format_exc())
+        except Exception as exc:  # the kernel died or never started: report it, never hang the pool
+            started = any(cell.get("execution_count") for cell in notebook.cells if cell.cell_type == "code")
+            if started or attempt == retries:
+                seconds = time.perf_counter() - start
+                return Outcome(job.docname, None, seconds, type(exc).__name__, traceback.format_exc())
+            continue
         if result.err is None:
             return Outcome(job.docname, nbformat.writes(result.nb), result.time)
         if not isinstance(result.err, CellTimeoutError) or attempt == retries:
