@@ -322,3 +322,21 @@ def test_widget_scripts_do_not_block_first_paint():
             if src not in common:
                 assert re.search(r"\b(defer|async)\b", tag), f"{page_name}: {tag} blocks parsing"
         assert "html-manager" not in html and "require.js" not in html, f"{page_name} still loads the html-manager"
+
+
+@pytest.mark.parametrize("view", list(PAGES))
+def test_built_page_carries_the_front_end_in_its_widget_state(view):
+    """The build's own execution stored the full widget state, _esm included, in the notebook and in the page."""
+    import json
+
+    bundle = (REPO / "nrqb" / "widgets" / "static" / "explorer.js").read_text(encoding="utf-8")
+    executed = HTML_DIR.parent / "jupyter_execute" / f"{PAGES[view]}.ipynb"
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    models = [m["state"] for m in state.values() if m["model_name"] == "AnyModel"]
+    assert len(models) == 1 and models[0]["view"] == view
+    assert models[0]["_esm"] == bundle, f"{executed} carries another front end: rebuild the book (make book)"
+    html = (HTML_DIR / f"{PAGES[view]}.html").read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    page_models = [m["state"] for m in json.loads(match.group(1))["state"].values() if m["model_name"] == "AnyModel"]
+    assert page_models[0]["_esm"] == bundle
