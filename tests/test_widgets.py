@@ -479,3 +479,17 @@ def test_browser_says_when_its_rounding_may_show(tmp_path):
         tmp_path,
     )
     assert default[0]["steps"][-1]["message"] == ""  # the paper's parameters are far from it
+
+
+def test_no_exceptional_point_where_the_drift_matrix_is_a_multiple_of_the_identity(tmp_path):
+    """Gamma = 0, Delta = 0, kappa_a = kappa_b: delta = 0 only at J = 0, where M = mu I is not defective."""
+    ex = Explorer(nrqb.paper_params(Gamma=0.0, J=0.01))
+    assert ex.set_exceptional_point() is False and "multiple of the identity" in ex.message and ex.J == 0.01
+    step = {"click": "exceptional"}
+    (res,) = run_sequences(
+        [{"view": "charging", "sliders": ex.sliders, "values": ex._all_values(), "steps": [step]}], tmp_path
+    )
+    final = res["steps"][-1]
+    assert (
+        final["returned"] is False and "multiple of the identity" in final["message"] and final["values"]["J"] == 0.01
+    )

@@ -425,6 +425,12 @@ class Explorer(anywidget.AnyWidget):
         except (ValueError, TypeError) as exc:
             self.message = f"No exceptional point: {_first_line(exc)} J is unchanged."
             return False
+        if math.isnan(J_ep) and self.Gamma == 0 and self.r == 1 and self.Delta == 0:
+            self.message = (
+                "No exceptional point here: with Γ = 0, Δ = 0 and κa = κb the only root, J = 0, leaves the drift "
+                "matrix a multiple of the identity (its eigenvalues coincide, but it is not defective). J is unchanged."
+            )
+            return False
         if math.isnan(J_ep):
             self.message = (
                 "No exceptional point here: no real J ≥ 0 makes the drift matrix defective for these parameters "

@@ -355,6 +355,13 @@ export class ExplorerState {
       this.message = `No exceptional point: ${String(err.message).split("\n")[0]} J is unchanged.`;
       return false;
     }
+    const v = this.values;
+    if (J === null && v.Gamma === 0 && v.r === 1 && v.Delta === 0) {
+      this.message =
+        "No exceptional point here: with Γ = 0, Δ = 0 and κa = κb the only root, J = 0, leaves the drift matrix a " +
+        "multiple of the identity (its eigenvalues coincide, but it is not defective). J is unchanged.";
+      return false;
+    }
     if (J === null) {
       this.message =
         "No exceptional point here: no real J ≥ 0 makes the drift matrix defective for these parameters (at φ = π/2 " +

@@ -360,6 +360,8 @@ export function steadyState(p) {
  * other parameters (p.J is ignored), or null where no real J >= 0 gives an exceptional point; the same cases
  * as nrqb.exceptional_coupling. The roots are J = (i Gamma cos(phi) +- sqrt(d^2 + Gamma^2 sin^2(phi)))/2 with
  * d = i Delta - (kappa_a - kappa_b)/2, Delta = Delta_b - Delta_a; the smallest real non-negative one is returned.
+ * At Gamma = 0 with d = 0 the only root, J = 0, leaves M a multiple of the identity (degenerate, not defective):
+ * null there too.
  * @returns {number|null}
  */
 export function exceptionalCoupling(p) {
