@@ -71,32 +71,20 @@ function fmt7(x) {
 
 // ---------------------------------------------------------------- charts of each view
 
-function vline(u, x, scale, colour, dash) {
+/** A cursor line across the plotting area at `value` on `scale` (vertical for the x scale, else horizontal). */
+function cursorLine(u, value, scale, colour, dash) {
   const ctx = u.ctx;
-  const px = u.valToPos(x, scale, true);
-  if (!(px >= u.bbox.left && px <= u.bbox.left + u.bbox.width)) return;
+  const { left, top, width, height } = u.bbox;
+  const vertical = scale === "x";
+  const at = u.valToPos(value, scale, true);
+  if (!(vertical ? at >= left && at <= left + width : at >= top && at <= top + height)) return;
   ctx.save();
   ctx.strokeStyle = colour;
   ctx.lineWidth = 1.5 * devicePixelRatio;
   ctx.setLineDash(dash.map((d) => d * devicePixelRatio));
   ctx.beginPath();
-  ctx.moveTo(px, u.bbox.top);
-  ctx.lineTo(px, u.bbox.top + u.bbox.height);
-  ctx.stroke();
-  ctx.restore();
-}
-
-function hline(u, y, scale, colour, dash) {
-  const ctx = u.ctx;
-  const py = u.valToPos(y, scale, true);
-  if (!(py >= u.bbox.top && py <= u.bbox.top + u.bbox.height)) return;
-  ctx.save();
-  ctx.strokeStyle = colour;
-  ctx.lineWidth = 1.5 * devicePixelRatio;
-  ctx.setLineDash(dash.map((d) => d * devicePixelRatio));
-  ctx.beginPath();
-  ctx.moveTo(u.bbox.left, py);
-  ctx.lineTo(u.bbox.left + u.bbox.width, py);
+  ctx.moveTo(vertical ? at : left, vertical ? top : at);
+  ctx.lineTo(vertical ? at : left + width, vertical ? top + height : at);
   ctx.stroke();
   ctx.restore();
 }
@@ -231,8 +219,8 @@ function dampingCharts(host, colours, state) {
       ],
       draw: [
         (u) => {
-          hline(u, 1, "r", "rgba(255, 255, 255, 0.7)", [4, 4]);
-          if (state.validValues) hline(u, state.validValues.r, "r", "#ffffff", []);
+          cursorLine(u, 1, "r", "rgba(255, 255, 255, 0.7)", [4, 4]);
+          if (state.validValues) cursorLine(u, state.validValues.r, "r", "#ffffff", []);
         },
       ],
     },
@@ -255,7 +243,7 @@ function dampingCharts(host, colours, state) {
       { label: "E_B(∞)", stroke: () => colours().series.E_B, width: 2, points: { show: false } },
       { label: "η(∞)", scale: "eta", stroke: () => colours().series.eta, width: 2, dash: [6, 4], points: { show: false } },
     ],
-    hooks: { draw: [(u) => state.validValues && vline(u, state.validValues.r, "x", colours().fg, [])] },
+    hooks: { draw: [(u) => state.validValues && cursorLine(u, state.validValues.r, "x", colours().fg, [])] },
   };
   const steady = new uPlot(steadyOpts, [[0.01, 1000], [0, 0], [0, 0]], steadyCell);
   return {
@@ -320,7 +308,7 @@ function epChart(host, colours, state, xlabel, key) {
           ctx.restore();
         },
       ],
-      draw: [(u) => state.validValues && vline(u, state.validValues[key], "x", colours().fg, [2, 3])],
+      draw: [(u) => state.validValues && cursorLine(u, state.validValues[key], "x", colours().fg, [2, 3])],
     },
   };
   const u = new uPlot(opts, [[log ? 0.01 : -1, log ? 1000 : 1], [0, 0], [0, 0]], cell);
