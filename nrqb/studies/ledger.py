@@ -165,12 +165,15 @@ class Evidence:
 
     def describe(self) -> str:
         """One sentence for the note: the band and, when set, what else the verdict rests on."""
+        slack = {"=": "", ">=": " − ", "<=": " + ", ">": " + ", "<": " − "}[self.sense] + f"{self.tol:.3g}"
+        if self.tol == 0:
+            slack = ""
         band = {
-            "=": f"agreement within ±{self.tol:.3g}",
-            ">=": f"the claim holds if ours ≥ paper − {self.tol:.3g}",
-            "<=": f"the claim holds if ours ≤ paper + {self.tol:.3g}",
-            ">": f"the claim holds if ours > paper + {self.tol:.3g}",
-            "<": f"the claim holds if ours < paper − {self.tol:.3g}",
+            "=": f"agreement within ±{self.tol:.3g}" if self.tol else "agreement only if equal",
+            ">=": f"the claim holds if ours ≥ paper{slack}",
+            "<=": f"the claim holds if ours ≤ paper{slack}",
+            ">": f"the claim holds if ours > paper{slack}",
+            "<": f"the claim holds if ours < paper{slack}",
         }[self.sense]
         extra = [f"shown by: {self.shown_by}"] if self.shown_by else []
         if self.readings:
