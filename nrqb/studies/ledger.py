@@ -1520,14 +1520,16 @@ def as_markdown(rows: Sequence[LedgerRow]) -> str:
 
     Columns: the numbered quantity, where the paper prints it and the note (a ``<details>`` element that opens in
     place, under the quantity); the paper's number as printed; ours one digit finer; the relative difference; the
-    verdict badge (:func:`verdict_badge`).
+    verdict badge (:func:`verdict_badge`). On a narrow screen (the book's CSS) the badge also shows beside the
+    quantity, in the column that stays in view while the table scrolls.
     """
     lines = ["| quantity | paper | ours | diff. | verdict |", "| --- | ---: | ---: | ---: | --- |"]
     for i, row in enumerate(rows, start=1):
         paper_text, ours_text = display_numbers(row)
         note = html.escape(row.note, quote=False)
         cells = (
-            f"**{i}.** {row.label} <br><small>{html.escape(row.where, quote=False)}</small> "
+            f'**{i}.** {row.label} <span class="nrqb-verdict-inline">{verdict_badge(row.verdict)}</span> '
+            f"<br><small>{html.escape(row.where, quote=False)}</small> "
             f"<details><summary>note</summary><small>{note} <code>{row.key}</code></small></details>",
             paper_text,
             ours_text,
