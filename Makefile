@@ -21,7 +21,7 @@ TEST_JOBS ?= auto
 CODE_CHECKS := lint typecheck
 BOOK_CHECKS := browser
 
-.PHONY: help book book-student test lint typecheck format unit browser browser-deps benchmark bench-build figures ledger readme-figure lab clean
+.PHONY: help book book-student test lint typecheck format unit fuzz browser browser-deps benchmark bench-build figures ledger readme-figure lab clean
 
 .DEFAULT_GOAL := help
 
@@ -69,6 +69,10 @@ format: $(STAMP)
 ## unit: the unit tests (pytest, everything but the browser check), in parallel (TEST_JOBS=auto)
 unit: $(STAMP) js-deps
 	$(PY) -m pytest -m "not browser" -q -n $(TEST_JOBS)
+
+## fuzz: the property-based tests with 2,000 random examples per property (make test runs a short, fixed set)
+fuzz: $(STAMP)
+	NRQB_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
 
 ## js-deps: node/npm (apt, if missing) and the pinned JS toolchain in tools/js (esbuild, uPlot, MathJax)
 .PHONY: js-deps js-bundle
