@@ -129,7 +129,7 @@ def _glue_names(text: str) -> set[str]:
     return {n for n in names if n and "::" not in n and "<" not in n}
 
 
-#: The one shared glue namespace: the paper's printed numbers, ``paper.<key>`` (nrqb.studies.ledger.glue_paper_quotes).
+#: The one shared glue namespace: the paper's printed numbers, ``paper.<key>`` (nrqb.plots.style.glue_paper_quotes).
 _PAPER_GLUE = "paper."
 
 

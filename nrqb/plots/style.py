@@ -40,6 +40,7 @@ __all__ = [
     "alt_text",
     "glue_figure",
     "glue_paper",
+    "glue_paper_quotes",
     "latex_terms",
     "line_style",
     "markdown_table",
@@ -184,7 +185,7 @@ def glue_paper(name: str, key: str) -> None:
     r"""Glue the number the paper prints under ``key`` (:mod:`nrqb.paper`), exactly as printed, under ``name``.
 
     A chapter shows it with ``{glue:md}`name``` ("the paper reports ..."), so that no chapter types a paper number.
-    A percentage is glued as its printed digits (a printed "40 %" as ``40``).
+    A percentage is glued as its printed digits (a printed "40 %" as ``40``): the prose writes the unit.
     """
     from IPython.display import Markdown
     from myst_nb import glue
@@ -192,6 +193,17 @@ def glue_paper(name: str, key: str) -> None:
     from .. import paper
 
     glue(name, Markdown(paper.quote(key).printed_digits), display=False)
+
+
+def glue_paper_quotes(prefix: str = "paper.") -> None:
+    r"""Glue every number the paper prints, as :func:`glue_paper` does, under ``prefix + key``.
+
+    For chapters that quote many of them: ``{glue:md}`paper.fig2a.E_B_inf.Delta=0``` shows the printed digits.
+    """
+    from .. import paper
+
+    for key in paper.QUOTES:
+        glue_paper(prefix + key, key)
 
 
 def _visible_length(tex: str) -> int:

@@ -17,8 +17,8 @@ For the numerics the reference frequency is :data:`OMEGA_REF` :math:`= 10^6\ \ma
 The drive :math:`\varepsilon` is not given in the paper; energies and powers scale as
 :math:`\varepsilon^2`, ratios (:math:`E_B/E_A`, :math:`\eta`) and times do not.
 
-The paper's Sec. 5 numbers (:math:`\kappa_a/2\pi = 0.08`, :math:`\kappa_b/2\pi = 0.06`,
-:math:`\gamma_m/2\pi = 5`, :math:`g/2\pi \approx 0.33`, :math:`J/2\pi = 0.01` MHz) are the defaults. With the
+The paper's Sec. 5 numbers (:math:`\kappa_a/2\pi`, :math:`\kappa_b/2\pi`, :math:`\gamma_m/2\pi`, :math:`g/2\pi`
+and :math:`J/2\pi` in MHz, read from :data:`nrqb.paper.SEC5_MHZ`) are the defaults. With the
 Lindblad rate :math:`\Gamma = 4g^2/\gamma_m` that the three-mode model confirms
 (:func:`nrqb.gamma_conventions`), :math:`\Gamma/2\pi = 0.087` MHz, so the nonreciprocal coupling is
 :math:`J = \Gamma/2 = 2\pi \times 0.044` MHz, not the paper's :math:`2\pi \times 0.01` MHz (which is
@@ -58,6 +58,7 @@ from scipy.optimize import OptimizeResult, brentq, minimize, minimize_scalar
 
 from ..analysis import peak_power
 from ..dynamics import SteadyState, evolve, steady_state
+from ..paper import SEC5_MHZ
 from ..params import Params, paper_params
 from ..three_mode import (
     AdiabaticityWarning,
@@ -107,13 +108,13 @@ class Device:
 
     Parameters
     ----------
-    kappa_a, kappa_b : float, default 0.08, 0.06
+    kappa_a, kappa_b : float, default: the paper's Sec. 5 values (``nrqb.paper`` keys ``sec5.kappa_a``, ``sec5.kappa_b``)
         Local damping of charger and battery, :math:`\kappa/2\pi` (paper Sec. 5, ref. [41]).
-    gamma_m : float, default 5
+    gamma_m : float, default: the paper's ``sec5.gamma_m``
         Energy decay of the shared (bad) cavity, :math:`\gamma_m/2\pi`.
-    g : float, default 0.33
+    g : float, default: the paper's ``sec5.g``
         Coupling of charger and battery to the shared cavity, :math:`g_a/2\pi = g_b/2\pi`.
-    J : float, default 0.01
+    J : float, default: the paper's ``sec5.J``
         Direct coherent charger--battery coupling :math:`J/2\pi`.
     phi : float, default :math:`\pi/2`
         Phase of the charger--reservoir coupling (radians).
@@ -134,11 +135,11 @@ class Device:
         For a ``bool``.
     """
 
-    kappa_a: float = 0.08
-    kappa_b: float = 0.06
-    gamma_m: float = 5.0
-    g: float = 0.33
-    J: float = 0.01
+    kappa_a: float = SEC5_MHZ["kappa_a"]
+    kappa_b: float = SEC5_MHZ["kappa_b"]
+    gamma_m: float = SEC5_MHZ["gamma_m"]
+    g: float = SEC5_MHZ["g"]
+    J: float = SEC5_MHZ["J"]
     phi: float = math.pi / 2
     epsilon: float = 0.1
     Delta: float = 0.0

@@ -83,7 +83,6 @@ __all__ = [
     "display_numbers",
     "ep_energy_crossing",
     "fig2d_oscillations",
-    "glue_paper_quotes",
     "judge",
     "plain_text",
     "printed_tolerance",
@@ -1400,19 +1399,6 @@ def compute_ledger() -> list[LedgerRow]:
         verdict = verdict_from(d.paper, d.ours, d.evidence, any(agree[k] for k in d.evidence.readings))
         rows.append(d.finish(key, verdict))
     return rows
-
-
-def glue_paper_quotes(prefix: str = "paper.") -> None:
-    """Glue every number the paper prints, as printed, for a chapter's prose: ``{glue:md}`paper.<key>```.
-
-    For "the paper says X" beside our glued numbers; the text comes from :mod:`nrqb.paper` (myst-nb's ``glue``,
-    imported here so that the package does not need it).
-    """
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    for key, q in paper.QUOTES.items():
-        glue(prefix + key, Markdown(q.printed_digits if q.scale == 1.0 else f"{q.printed_digits} %"), display=False)
 
 
 def row_by_key(rows: Iterable[LedgerRow], key: str) -> LedgerRow:
