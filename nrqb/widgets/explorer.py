@@ -60,12 +60,12 @@ STATIC = Path(__file__).with_name("static")
 
 @dataclass(frozen=True)
 class Slider:
-    """One slider of an explorer: what it sets, how it is labelled and its range.
+    r"""One slider of an explorer: what it sets, how it is labelled and its range.
 
     Attributes
     ----------
     name : str
-        The trait it sets (a :class:`~nrqb.Params` field name, ``"r"``, ``"Delta"`` for :math:`\\Delta_b-\\Delta_a`,
+        The trait it sets (a :class:`~nrqb.Params` field name, ``"r"``, ``"Delta"`` for :math:`\Delta_b-\Delta_a`,
         ``"t_max"`` or ``"Jt_max"``); the slider's ``data-param``.
     label : str
         Visible label (HTML).
@@ -301,6 +301,7 @@ class Explorer(anywidget.AnyWidget):
 
     @kappa_b.setter
     def kappa_b(self, value: float) -> None:
+        r"""Set :math:`r = \kappa_b/\kappa_a` (``kappa_a`` stays)."""
         self.r = value / self.kappa_a
 
     def params(self, values: dict[str, Any] | None = None) -> Params:
