@@ -19,9 +19,9 @@ TEST_JOBS ?= auto
 #   BOOK_CHECKS: checks of the built book (browser, PDF, links, ...): each depends on `book`, which make runs at
 #                most once per invocation, so the book is built and executed once and every consumer reuses it.
 CODE_CHECKS := lint typecheck
-BOOK_CHECKS := browser
+BOOK_CHECKS := browser published
 
-.PHONY: help book book-student test lint typecheck format unit fuzz browser browser-deps benchmark bench-build figures ledger readme-figure lab clean
+.PHONY: help book book-student test lint typecheck format unit fuzz browser browser-deps pdf pdf-deps published benchmark bench-build figures ledger readme-figure lab clean
 
 .DEFAULT_GOAL := help
 
@@ -66,9 +66,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## unit: the unit tests (pytest, everything but the browser check), in parallel (TEST_JOBS=auto)
+## unit: the unit tests (pytest, everything but the browser check and the checks of the built book), in parallel (TEST_JOBS=auto)
 unit: $(STAMP) js-deps
-	$(PY) -m pytest -m "not browser" -q -n $(TEST_JOBS)
+	$(PY) -m pytest -m "not browser and not published" -q -n $(TEST_JOBS)
 
 ## fuzz: the property-based tests with 2,000 random examples per property (make test runs a short, fixed set)
 fuzz: $(STAMP)
@@ -90,6 +90,18 @@ browser-deps: $(STAMP)
 ## browser: check the built HTML in headless Chromium with every off-site request refused
 browser: browser-deps
 	$(PY) -m pytest -m browser -q tests/test_browser.py tests/test_browser_explorers.py
+
+## pdf-deps: Debian's poppler-utils (pdftotext, pdfinfo, pdfimages) for the PDF and its test
+pdf-deps: browser-deps
+	bash tools/pdf/install.sh
+
+## pdf: the whole book as one PDF, _build/pdf/nrqb-book.pdf (from the book's build: nothing executes twice)
+pdf: pdf-deps book
+	$(PY) tools/pdf/build_pdf.py
+
+## published: check what the book publishes: notebooks, launch links, the PDF, internal links
+published: pdf
+	$(PY) -m pytest -m published -q tests/test_notebooks.py tests/test_pdf.py tests/test_links.py
 
 ## benchmark: time the closed form against solve_ivp, the explorers in Chromium (needs a built book) and the robustness Monte Carlo
 benchmark: $(STAMP)

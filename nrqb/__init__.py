@@ -13,6 +13,9 @@ Examples
 True
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _installed_version
+
 from . import paper as paper  # the paper's printed numbers: nrqb.paper.value(key)
 from .analysis import charging_summary
 from .dynamics import SteadyState, Trajectory, evolve, steady_state
@@ -30,7 +33,10 @@ from .three_mode import (
 )
 from .versions import about
 
-__version__ = "0.1.0"
+try:  # the one version number is in pyproject.toml; the installed metadata carries it
+    __version__ = _installed_version("nrqb")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "PAPER_VALUES",

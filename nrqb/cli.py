@@ -34,6 +34,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from . import __version__
 from .params import PAPER_VALUES
 
 __all__ = ["DPI_RANGE", "MEMORY_BUDGET", "build_parser", "main"]
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m nrqb",
         description="Nonreciprocal quantum battery (Lin, Ye, Li, Su, Wu): numbers, figures and the reproduction ledger.",
     )
+    parser.add_argument("--version", action="version", version=f"nrqb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{summary,figures,ledger}")
 
     summary = sub.add_parser("summary", help="steady state and peak charging power for one parameter set")

@@ -5,7 +5,7 @@ Python, with no internet: the book is self-contained (MathJax and the widget fro
 ``_static``), so any request that leaves 127.0.0.1 is aborted and fails the page. Per page it checks: HTTP 200, no
 console errors or uncaught exceptions, no failed or off-site requests,
 MathJax rendered every equation without TeX errors, every ``<img>`` loaded with a non-zero size and has real alt
-text, widget pages show their sliders, notebook pages carry the Binder/Colab/Thebe launch buttons derived from
+text, widget pages show their sliders, notebook pages carry Binder/Colab launch buttons (and no Thebe) derived from
 ``repository.url``, and light and dark screenshots are written to ``_build/screenshots/<page>-{light,dark}.png``. What a reader sees
 (``_check_reader_view``): at 1366 px no display equation needs horizontal scrolling; at 390 px one that does not
 fit scrolls inside its own box and the page itself does not scroll sideways; no line of a shown (unfolded) code
@@ -214,20 +214,22 @@ def _check_widgets(page, html: str, report: PageReport) -> None:
 
 
 def _check_launch_buttons(page, page_name: str, report: PageReport) -> None:
-    slug, branch = repository_slug()
+    """Binder and Colab open the page's executed notebook from the notebooks branch; no Thebe (it cannot work)."""
+    slug, _ = repository_slug()
+    branch = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text())["launch_buttons"]["notebooks_branch"]
     links = page.evaluate("() => Array.from(document.querySelectorAll('.dropdown-launch-buttons a')).map(a => a.href)")
     binder = [u for u in links if "/v2/gh/" in u]
     colab = [u for u in links if "colab.research.google.com" in u]
     if not binder:
         report.add("no Binder launch button")
-    elif f"/v2/gh/{slug}/{branch}" not in binder[0] or page_name not in binder[0]:
-        report.add(f"Binder link {binder[0]} does not point at {slug}@{branch} and {page_name}")
+    elif f"/v2/gh/{slug}/{branch}" not in binder[0] or f"{page_name}.ipynb" not in binder[0]:
+        report.add(f"Binder link {binder[0]} does not open {page_name}.ipynb from {slug}@{branch}")
     if not colab:
         report.add("no Colab launch button")
-    elif f"/github/{slug}/blob/{branch}/" not in colab[0]:
-        report.add(f"Colab link {colab[0]} does not point at {slug}@{branch}")
-    if page.locator(".btn-launch-thebe").count() == 0:
-        report.add("no Thebe (Live Code) launch button")
+    elif not colab[0].endswith(f"/github/{slug}/blob/{branch}/{page_name}.ipynb"):
+        report.add(f"Colab link {colab[0]} does not open {page_name}.ipynb from {slug}@{branch}")
+    if page.locator(".btn-launch-thebe").count():
+        report.add("a Thebe (Live Code) button, which cannot run the hidden setup cells")
 
 
 def _screenshots(page, page_name: str, report: PageReport) -> None:

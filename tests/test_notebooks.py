@@ -1,0 +1,217 @@
+"""The executed notebooks the book publishes, and the links that open them (``make book``, then ``-m published``).
+
+Every executed chapter is also ``_build/html/_notebooks/<page>.ipynb``: the notebook myst-nb executed for the build
+(``_build/jupyter_execute/<page>.ipynb``) with one install cell put first. Each notebook page's download menu links
+it as "notebook (.ipynb)"; its Colab and Binder links open it from the notebooks branch; no page shows a Thebe
+button. One notebook is executed again, downloaded-style: copied alone into an empty folder and run top to bottom in
+a fresh kernel, it reproduces the numbers the book shows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import nbformat
+import pytest
+import yaml
+from _published import BOOK_ROOT, BUILD_DIR, NOTEBOOK_DIR, notebook_pages, require_built_html
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
+
+pytestmark = pytest.mark.published
+
+PAGES = notebook_pages()
+CONFIG = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text(encoding="utf-8"))
+NOTEBOOKS_BRANCH = CONFIG["launch_buttons"]["notebooks_branch"]
+INSTALL_TAG = "nrqb-install"
+# The chapter executed again from an empty folder: the issue's example, with a widget and many glued numbers.
+RERUN_PAGE = "chapters/charging"
+GLUE_MIME = "application/papermill.record/text/plain"
+
+
+class _Links(HTMLParser):
+    """Every ``<a>`` of a page: (href, its text, its class)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[dict] = []
+        self._open: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "a":
+            link = {"href": dict(attrs).get("href") or "", "class": dict(attrs).get("class") or "", "text": ""}
+            self.links.append(link)
+            self._open.append(link)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for link in self._open:
+            link["text"] += data
+
+
+def page_links(page: str) -> list[dict]:
+    parser = _Links()
+    parser.feed((require_built_html() / f"{page}.html").read_text(encoding="utf-8"))
+    return parser.links
+
+
+def _glued(notebook: dict) -> dict[str, str]:
+    """``{name: text/plain}`` of every value a notebook ``glue``s (myst-nb moves them out of the build's copy)."""
+    values = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in output.get("data", {}):
+                values[name] = output["data"][GLUE_MIME]
+    return values
+
+
+def _shown_text(notebook: dict) -> list[str]:
+    """The text a reader sees in the outputs: streams and text/plain results (object addresses excepted)."""
+    texts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            text = output.get("text") or output.get("data", {}).get("text/plain")
+            if text and "metadata" in output and output["metadata"].get("scrapbook"):
+                continue
+            if text:
+                text = "".join(text) if isinstance(text, list) else text
+                if not re.search(r" at 0x[0-9a-f]+", text):
+                    texts.append(text)
+    return texts
+
+
+def _executed(page: str) -> nbformat.NotebookNode:
+    """The notebook the build executed for ``page``: myst-nb's copy, with the outputs from the execution cache.
+
+    (In ``cache`` mode myst-nb writes ``jupyter_execute/<page>.ipynb`` without outputs; the page is rendered from the
+    jupyter-cache record that matches it.)
+    """
+    notebook = nbformat.read(BUILD_DIR / "jupyter_execute" / f"{page}.ipynb", as_version=4)
+    if not any(c.get("outputs") for c in notebook.cells):
+        from jupyter_cache import get_cache
+
+        cache_dir = (CONFIG.get("execute") or {}).get("cache") or BUILD_DIR / ".jupyter_cache"
+        _, notebook = get_cache(str(cache_dir)).merge_match_into_notebook(notebook)
+    return notebook
+
+
+def test_every_executed_chapter_is_published_as_a_notebook():
+    require_built_html()
+    assert PAGES, "no notebook pages in _toc.yml"
+    n_outputs = 0
+    missing = [p for p in PAGES if not (NOTEBOOK_DIR / f"{p}.ipynb").is_file()]
+    assert not missing, f"no _build/html/_notebooks/<page>.ipynb for {missing}"
+    for page in PAGES:
+        published = nbformat.read(NOTEBOOK_DIR / f"{page}.ipynb", as_version=4)
+        nbformat.validate(published)
+        executed = _executed(page)
+        first, *rest = published.cells
+        assert first.cell_type == "code" and INSTALL_TAG in first.metadata.get("tags", []), f"{page}: no install cell"
+        assert "import nrqb" in first.source and "%pip install" in first.source
+        # The build's own execution, outputs included: the same cells as myst-nb's executed notebook.
+        assert [c.source for c in rest] == [c.source for c in executed.cells], f"{page}: not the build's notebook"
+        assert [c.get("outputs") for c in rest] == [c.get("outputs") for c in executed.cells], (
+            f"{page}: outputs differ from the build's execution"
+        )
+        n_outputs += sum(len(c.get("outputs", [])) for c in rest)
+    assert n_outputs > 10 * len(PAGES), f"only {n_outputs} outputs in {len(PAGES)} notebooks: were they executed?"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_download_menu_offers_the_notebook_and_the_book_pdf(page):
+    page_url = f"http://book.invalid/{page}.html"
+    links = page_links(page)
+    notebook = [a for a in links if "download-notebook-button" in a["class"]]
+    assert len(notebook) == 1, f"{page}: {len(notebook)} notebook entries in the download menu"
+    assert notebook[0]["text"].strip() == "notebook (.ipynb)"
+    target = urlparse(urljoin(page_url, notebook[0]["href"])).path.lstrip("/")
+    assert target == f"_notebooks/{page}.ipynb", f"{page}: the notebook entry points at {target}"
+    pdf = [a for a in links if "download-pdf-button" in a["class"]]
+    assert len(pdf) == 1 and urlparse(urljoin(page_url, pdf[0]["href"])).path == "/nrqb-book.pdf", pdf
+    assert not any("print" in a["href"] for a in links if "download" in a["class"]), "a print dialog, not a PDF"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_colab_and_binder_open_a_notebook_the_build_produced(page):
+    slug = urlparse(CONFIG["repository"]["url"]).path.strip("/")
+    links = [a["href"] for a in page_links(page)]
+    colab = [u for u in links if urlparse(u).netloc == "colab.research.google.com"]
+    binder = [u for u in links if urlparse(u).netloc == "mybinder.org" and urlparse(u).path.startswith("/v2/")]
+    assert colab and binder, f"{page}: Colab links {colab}, Binder links {binder}"
+    prefix = f"https://colab.research.google.com/github/{slug}/blob/{NOTEBOOKS_BRANCH}/"
+    for url in colab:
+        assert url.endswith(".ipynb") and url.startswith(prefix), f"{page}: Colab link {url}"
+        assert (NOTEBOOK_DIR / unquote(url[len(prefix) :])).is_file(), f"{page}: {url} names no built notebook"
+    for url in binder:
+        parsed = urlparse(url)
+        assert parsed.path == f"/v2/gh/{slug}/{NOTEBOOKS_BRANCH}", f"{page}: Binder link {url}"
+        (path,) = re.findall(r"urlpath=lab/tree/([^&]+)", parsed.query)
+        assert path.endswith(".ipynb") and (NOTEBOOK_DIR / unquote(path)).is_file(), f"{page}: Binder link {url}"
+
+
+def test_no_page_shows_a_thebe_button_and_every_page_can_report_an_issue():
+    html = require_built_html()
+    slug = urlparse(CONFIG["repository"]["url"]).path.strip("/")
+    for page in notebook_pages():
+        text = (html / f"{page}.html").read_text(encoding="utf-8")
+        assert "launch-thebe" not in text and "initThebe" not in text, f"{page} shows a Thebe button"
+        assert f"https://github.com/{slug}/issues/new" in text, f"{page} has no issues button"
+
+
+def test_footer_shows_the_version_from_pyproject():
+    import tomllib
+
+    version = tomllib.loads((BOOK_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    for page in notebook_pages():
+        text = (require_built_html() / f"{page}.html").read_text(encoding="utf-8")
+        assert f"nrqb version {version}" in text, f"{page}: the footer does not show version {version}"
+
+
+def _execute(notebook: nbformat.NotebookNode, folder: Path, retries: int = 1) -> None:
+    """Run top to bottom in a fresh kernel in ``folder``; retry once on a timeout only (a known nbclient flake)."""
+    for attempt in range(retries + 1):
+        client = NotebookClient(
+            notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        )
+        try:
+            client.execute(cwd=str(folder))
+            return
+        except CellTimeoutError:
+            if attempt == retries:
+                raise
+
+
+def test_a_downloaded_notebook_runs_alone_in_an_empty_folder_and_reproduces_the_book(tmp_path):
+    published = NOTEBOOK_DIR / f"{RERUN_PAGE}.ipynb"
+    assert published.is_file(), f"{published} was not built"
+    downloaded = tmp_path / published.name
+    shutil.copy2(published, downloaded)
+    stored = nbformat.read(downloaded, as_version=4)
+    notebook = nbformat.read(downloaded, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    _execute(notebook, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [published.name], "the notebook needs or leaves files"
+    install = notebook.cells[0]
+    assert INSTALL_TAG in install.metadata.tags and install.outputs == [], "nrqb is installed: the cell must be silent"
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    # What the book shows (the build's outputs) is what the downloaded notebook shows.
+    shown, reproduced = _shown_text(stored), _shown_text(notebook)
+    assert len(shown) >= 3 and shown == reproduced, "the downloaded notebook's outputs differ from the book's"
+    # And its headline number is nrqb's: E_B(inf) at resonance, the paper's parameters (Eq. (10)).
+    import nrqb
+
+    glued = _glued(notebook)
+    expected = float(nrqb.steady_state(nrqb.paper_params()).E_B)
+    assert math.isclose(float(glued["charging_EB0"]), expected, rel_tol=1e-12), (glued.get("charging_EB0"), expected)
