@@ -8,6 +8,8 @@
   // Solutions are collapsed dropdowns online: print them open. Interactive widgets cannot be printed: each page
   // shows the static figure before its widget, so the widget itself becomes a one-line note.
   document.querySelectorAll(".toggle-hidden").forEach((el) => el.classList.remove("toggle-hidden"));
+  // Folded outputs (e.g. each chapter's versions table) are printed open; folded code stays out of the PDF.
+  document.querySelectorAll("details.hide:not(.above-input)").forEach((el) => { el.open = true; });
   document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').forEach((script) => {
     const output = script.closest(".cell_output") || script.parentElement;
     const note = document.createElement("p");
