@@ -48,8 +48,13 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+# Installed, not tracked, and needed by the build: linked into the copy.
+INSTALLED = ("tools/js/node_modules",)
+
+
 def copy_book(target: Path) -> Path:
-    """The repository's tracked and untracked-but-not-ignored files, copied to ``target``."""
+    """The repository's tracked and untracked-but-not-ignored files, copied to ``target``; installed folders the
+    build reads (``INSTALLED``) linked."""
     files = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -58,6 +63,10 @@ def copy_book(target: Path) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    for name in INSTALLED:
+        if (REPO / name).exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).symlink_to(REPO / name)
     return target
 
 
@@ -93,21 +102,28 @@ def import_lines(path: Path) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
-def kernel_and_imports(root: Path) -> dict[str, float]:
-    """Seconds from kernel start to the end of the chapter's imports (kernel stopped), per notebook chapter."""
+def kernel_and_imports(root: Path) -> dict[str, dict[str, float]]:
+    """Per notebook chapter: ``wall``, the seconds from kernel start to the end of the chapter's imports (kernel
+    stopped), and ``cpu``, the CPU seconds the kernel process used for its start and those imports (it does not grow
+    with the machine's load as the wall time does)."""
     seconds = {}
     for path in sorted((root / "chapters").glob("*.md")):
         text = path.read_text(encoding="utf-8")
         if "kernelspec:" not in text.split("\n---", 1)[0] + "\n":
             continue
         notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
-        notebook.cells = [nbformat.v4.new_code_cell(import_lines(path))]
+        notebook.cells = [
+            nbformat.v4.new_code_cell(import_lines(path)),
+            nbformat.v4.new_code_cell("import time as _t\nprint(_t.process_time())"),
+        ]
         job = nrqb_exec.Job(path.stem, str(path), nbformat.writes(notebook), 120, False)
         start = time.perf_counter()
         outcome = nrqb_exec.execute_notebook(job)
+        wall = time.perf_counter() - start
         if outcome.error:
             sys.exit(f"{path.name}: imports failed\n{outcome.traceback}")
-        seconds[path.stem] = time.perf_counter() - start
+        cpu = float(nbformat.reads(outcome.notebook, as_version=4).cells[-1].outputs[0]["text"])
+        seconds[path.stem] = {"wall": wall, "cpu": cpu}
     return seconds
 
 
@@ -136,8 +152,11 @@ def main() -> None:
         root = copy_book(Path(tmp))
         kernel = kernel_and_imports(root)
         figures["kernel_and_imports_s"] = kernel
-        print("kernel start + imports per chapter (s): " + ", ".join(f"{k} {v:.2f}" for k, v in kernel.items()))
-        print(f"  median {statistics.median(kernel.values()):.2f} s, max {max(kernel.values()):.2f} s (target <= 2 s)")
+        print("kernel start + imports per chapter, wall s (kernel CPU s):")
+        print("  " + ", ".join(f"{k} {v['wall']:.2f} ({v['cpu']:.2f})" for k, v in kernel.items()))
+        for kind in ("wall", "cpu"):
+            values = [v[kind] for v in kernel.values()]
+            print(f"  {kind}: median {statistics.median(values):.2f} s, max {max(values):.2f} s (target <= 2 s)")
         if args.skip_cold:
             return finish(figures, args.json)
 

@@ -162,12 +162,44 @@ def test_inputs_digest_follows_sources_not_byte_code(tmp_path):
         seen.add(digest)
 
 
-def test_chapter_key_covers_the_whole_file():
-    digest = "d" * 64
-    key = nrqb_exec.chapter_key(digest, b"# Title\n\nprose\n")
-    assert nrqb_exec.chapter_key(digest, b"# Title\n\nprose.\n") != key
-    assert nrqb_exec.chapter_key("e" * 64, b"# Title\n\nprose\n") != key
-    assert nrqb_exec.chapter_key(digest, b"# Title\n\nprose\n") == key
+def test_book_reads_keeps_the_files_a_key_must_cover(tmp_path):
+    for name in ("chapters/one.md", "data/table.csv", "nrqb/a.py", "requirements.txt", "_build/html/x.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "numpy.py").write_text("")
+    logged = [str(tmp_path / n) for n in ("chapters/one.md", "data/table.csv", "nrqb/a.py", "requirements.txt")]
+    logged += [str(tmp_path / "_build/html/x.html"), str(tmp_path / ".venv/lib/numpy.py"), "/etc/hostname"]
+    logged += [str(tmp_path / "deleted.txt")]
+    reads = nrqb_exec.book_reads(logged, tmp_path)
+    assert sorted(reads) == ["chapters/one.md", "data/table.csv"], "nrqb/, requirements, _build, .venv are not"
+    assert nrqb_exec.reads_unchanged(tmp_path, reads)
+    (tmp_path / "data/table.csv").write_text("changed")
+    assert not nrqb_exec.reads_unchanged(tmp_path, reads)
+    (tmp_path / "data/table.csv").unlink()
+    assert not nrqb_exec.reads_unchanged(tmp_path, reads), "a file that is gone has changed"
+
+
+def test_kernel_reads_logs_reads_under_the_root_only(tmp_path):
+    """The audit hook, in a fresh interpreter as in a kernel: reads under the root are logged once, writes never."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "data.txt").write_text("1")
+    (tmp_path / "outside.txt").write_text("2")
+    code = textwrap.dedent(
+        """\
+        import os, runpy, sys
+        runpy.run_path(sys.argv[1], run_name="nrqb_kernel_reads")
+        os.chdir(sys.argv[2])
+        open("data.txt").read(); open("data.txt", "rb").read(); open("../outside.txt").read()
+        open("written.txt", "w").write("3"); open("data.txt", "a").write("4")
+        os.close(os.open("data.txt", os.O_RDONLY)); os.close(os.open("made.txt", os.O_WRONLY | os.O_CREAT))
+        """
+    )
+    log = tmp_path / "reads.log"
+    env = {**os.environ, "NRQB_READS_ROOT": str(tmp_path / "book"), "NRQB_READS_LOG": str(log)}
+    script = [sys.executable, "-c", code, str(nrqb_exec.KERNEL_READS), str(tmp_path / "book")]
+    subprocess.run(script, env=env, check=True)
+    assert log.read_text().splitlines() == [str(tmp_path / "book" / "data.txt")]
 
 
 def test_execution_jobs(monkeypatch):
@@ -237,11 +269,17 @@ def test_a_chapter_executes_when_its_inputs_change_and_only_then(tmp_path):
     assert sorted(runs(root)) == ["one", "two"]
     assert glued(html(root, "one")) == ["41"]
 
-    edit(root / "chapters" / "two.md", "See {ref}", "Now see {ref}")  # its own source, prose only
+    edit(root / "chapters" / "two.md", "See {ref}", "Now see {ref}")  # prose that no code reads
     prose = build(root)
     assert prose.returncode == 0, prose.log
-    assert sorted(runs(root)) == ["one", "two", "two"], "a chapter's own change executes that chapter only"
+    assert sorted(runs(root)) == ["one", "two"], "a prose edit changes no output: nothing executes"
     assert "Now see" in html(root, "two")
+
+    edit(root / "chapters" / "two.md", "print(2 + 2)", "print(2 + 3)")  # its code
+    code = build(root)
+    assert code.returncode == 0, code.log
+    assert sorted(runs(root)) == ["one", "two", "two"], "a chapter's code change executes that chapter only"
+    assert ">5<" in html(root, "two").replace("\n", "<")
 
     edit(root / "nrqb" / "__init__.py", "return 41", "return 42")  # a function the first chapter uses
     package = build(root)
@@ -253,6 +291,40 @@ def test_a_chapter_executes_when_its_inputs_change_and_only_then(tmp_path):
     pins = build(root)
     assert pins.returncode == 0, pins.log
     assert sorted(runs(root)) == ["one"] * 3 + ["two"] * 4
+
+
+@pytest.mark.slow
+def test_a_chapter_executes_when_a_file_it_reads_changes(tmp_path):
+    """A chapter that reads a data file and its own text: either change executes it (and only it)."""
+    root = two_chapters(tmp_path / "book")
+    (root / "data.txt").write_text("7")
+    (root / "chapters" / "reader.md").write_text(
+        chapter(
+            "reader",
+            "Data {glue:text}`reader_data`, {glue:text}`reader_words` words of text.",
+            "from pathlib import Path\nfrom myst_nb import glue\n"
+            'glue("reader_data", Path("../data.txt").read_text().strip(), display=False)\n'
+            'glue("reader_words", len(Path("reader.md").read_text().split()), display=False)',
+        )
+    )
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    toc["chapters"].append({"file": "chapters/reader"})
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    assert build(root).returncode == 0
+    assert sorted(runs(root)) == ["one", "reader", "two"]
+    words = int(glued(html(root, "reader"))[1])
+
+    (root / "data.txt").write_text("8")  # no page changed, a file a chapter read did
+    data = build(root)
+    assert data.returncode == 0, data.log
+    assert sorted(runs(root)) == ["one", "reader", "reader", "two"]
+    assert glued(html(root, "reader"))[0] == "8"
+
+    edit(root / "chapters" / "reader.md", "words of text.", "words of text, and more.")  # prose it reads
+    prose = build(root)
+    assert prose.returncode == 0, prose.log
+    assert sorted(runs(root)) == ["one", "reader", "reader", "reader", "two"]
+    assert int(glued(html(root, "reader"))[1]) == words + 2
 
 
 @pytest.mark.slow

@@ -4,28 +4,32 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml``, with ``execute: 
 alone executes one notebook after another while Sphinx reads them, and its jupyter-cache key is the notebook's code
 cells only, so a chapter kept its old outputs after a change in ``nrqb/``. This extension runs first:
 
-* **Key.** A chapter's outputs are reused only if they were made from the same chapter file (every byte of it,
-  prose included: a chapter may read its own text), the same files under ``nrqb/`` and the same
-  ``requirements.txt`` (:func:`inputs_digest`, the folders and files named by ``nrqb_execution_inputs``), on the
-  same Python version. The key is stored with each cached notebook (``data["nrqb_key"]``).
-* **What is read again.** Sphinx re-reads a chapter whose file changed; this extension also makes it re-read every
-  page when the inputs' digest changed or when the previous build was not clean (an error, or any warning), so a
-  warning is never hidden by an incremental build. Whenever any page was read, every page is written again, so
-  cross-references into a changed page are resolved (and checked by ``-n``) everywhere.
-* **Execution.** Before Sphinx reads, every chapter about to be read whose cached outputs are missing or carry
-  another key is executed in a pool of ``nrqb_execution_jobs`` processes (0: one per available CPU; the
-  environment variable ``NRQB_EXECUTION_JOBS`` overrides both), longest first, each in its own kernel in the
-  chapter's folder, exactly as myst-nb would (``jupyter_cache``'s ``single_nb_execution``, the same notebook reader,
-  timeout and ``allow_errors``), retried once only on a timeout or on a kernel that died before running a cell.
-  The executed notebooks go into myst-nb's jupyter-cache, where myst-nb finds them when it reads the page.
+* **Key.** A chapter's cached outputs are reused only if they were made from the same code cells (jupyter-cache's
+  own match), the same files under ``nrqb/`` and the same ``requirements.txt`` (:func:`inputs_digest` of the
+  folders and files named by ``nrqb_execution_inputs``, with the Python version), and the same contents of every
+  other file of the book the kernel read while executing (its own text, a data file, ``_toc.yml`` ...: recorded by
+  an audit hook, ``kernel_reads.py``). The digest and the files read are stored with each cached notebook
+  (``data["nrqb_digest"]``, ``data["nrqb_reads"]``). So a chapter executes again when anything its outputs
+  depend on changed, and only then: editing prose that no code reads executes nothing.
+* **What is read again.** Sphinx re-reads a page whose file changed; this extension also makes it re-read a chapter
+  when a file its code read changed, and every page when the inputs' digest changed or when the previous build was
+  not clean (an error, or any warning), so a warning is never hidden by an incremental build. Whenever any page was
+  read, every page is written again, so cross-references into a changed page are resolved (and checked by ``-n``)
+  everywhere.
+* **Execution.** Before Sphinx reads, every chapter about to be read whose cached outputs are missing or stale is
+  executed in a pool of ``nrqb_execution_jobs`` processes (0: one per available CPU; the environment variable
+  ``NRQB_EXECUTION_JOBS`` overrides both), longest first, each in its own kernel in the chapter's folder, exactly as
+  myst-nb would (``jupyter_cache``'s ``single_nb_execution``, the same notebook reader, timeout and
+  ``allow_errors``), retried once only on a timeout or on a kernel that died before running a cell. The executed
+  notebooks go into myst-nb's jupyter-cache, where myst-nb finds them when it reads the page.
 * **Failures.** A failed notebook is never cached: the traceback is reported (and written to
   ``<outdir>/reports/<docname>.err.log``, as myst-nb does) and, with ``nb_execution_raise_on_error``, the build
   stops with an error naming every failed chapter. The next build executes it again. Outputs are not cached either
   if ``nrqb/`` or ``requirements.txt`` changed while the chapter executed (a warning says so).
 
 The cache lives in ``<book>/_build/.jupyter_cache`` (or ``execute: cache:``), next to the sources, so the student
-build, a single-page build for the PDF and ``tools/run_chapter.py --cache`` share it. Old versions of a chapter's
-outputs are pruned (the newest ``KEEP_PER_CHAPTER`` are kept, for switching branches).
+build and a single-page build (for the PDF) share it and execute nothing the HTML build executed. Old versions of
+a chapter's outputs are pruned (the newest ``KEEP_PER_CHAPTER`` are kept, for switching branches).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ JOBS_VARIABLE = "NRQB_EXECUTION_JOBS"
 # Set in the worker processes (so in the kernels they start) unless the caller chose: parallel kernels each
 # starting BLAS threads on a 2-core machine only contend.
 SINGLE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+KERNEL_READS = Path(__file__).with_name("kernel_reads.py")
 
 
 # --- the key ------------------------------------------------------------------------------------------------
@@ -111,9 +116,53 @@ def inputs_digest(root: Path, names: tuple[str, ...] = DEFAULT_INPUTS) -> str:
     return digest.hexdigest()
 
 
-def chapter_key(digest: str, source: bytes) -> str:
-    """The cache key of one chapter: its file's bytes and the inputs' digest (:func:`inputs_digest`)."""
-    return hashlib.sha256(digest.encode() + b"\0" + source).hexdigest()
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or None if it is not a file (any more)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def book_reads(paths: list[str], root: Path, names: tuple[str, ...] = DEFAULT_INPUTS) -> dict[str, str]:
+    """The files a kernel read (absolute ``paths``) that a chapter's key must cover, with their SHA-256.
+
+    Parameters
+    ----------
+    paths : list of str
+        What ``kernel_reads.py`` logged.
+    root : Path
+        The book's folder.
+    names : tuple of str
+        The inputs :func:`inputs_digest` covers already (left out here).
+
+    Returns
+    -------
+    dict
+        Path relative to ``root`` (posix) -> hex digest, for every existing file outside the inputs, ``_build``,
+        hidden folders (``.venv``) and byte-code caches.
+    """
+    root = Path(root).resolve()
+    reads = {}
+    for name in paths:
+        path = Path(name)
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            continue
+        if not parts or parts[0] in names or parts[0] == "_build" or any(p.startswith(".") for p in parts):
+            continue
+        if "__pycache__" in parts:
+            continue
+        digest = file_sha256(path)
+        if digest is not None:
+            reads[path.relative_to(root).as_posix()] = digest
+    return reads
+
+
+def reads_unchanged(root: Path, reads: dict[str, str]) -> bool:
+    """Every file in ``reads`` (relative path -> SHA-256, from :func:`book_reads`) still has those contents."""
+    return all(file_sha256(Path(root) / name) == digest for name, digest in reads.items())
 
 
 def cache_path(srcdir: Path, configured: str = "") -> Path:
@@ -143,6 +192,7 @@ class Job:
     timeout: int | None
     allow_errors: bool
     in_temp: bool = False  # nb_execution_in_temp: run in an empty temporary folder instead
+    root: str = ""  # the book's folder: log the files of it the kernel reads ("": do not)
 
 
 @dataclass(frozen=True)
@@ -154,6 +204,16 @@ class Outcome:
     seconds: float
     error: str | None = None
     traceback: str | None = None
+    reads: tuple[str, ...] = ()  # absolute paths of the book's files the kernel opened for reading
+
+
+def _reads_arguments(job: Job, log: Path) -> list[str]:
+    """Kernel arguments that run ``kernel_reads.py`` before the first cell (nothing if ``job.root`` is empty)."""
+    if not job.root:
+        return []
+    os.environ["NRQB_READS_ROOT"], os.environ["NRQB_READS_LOG"] = job.root, str(log)  # the kernel inherits them
+    line = f"__import__('runpy').run_path({str(KERNEL_READS)!r}, run_name='nrqb_kernel_reads');"
+    return [f"--IPKernelApp.exec_lines={line}"]
 
 
 def execute_notebook(job: Job, retries: int = 1) -> Outcome:
@@ -166,8 +226,14 @@ def execute_notebook(job: Job, retries: int = 1) -> Outcome:
     cell ran (two kernels started at the same moment can be handed the same TCP port). Any other error is final.
     """
 
+    with tempfile.TemporaryDirectory(prefix="nrqb-exec-") as tmp:
+        return _execute(job, retries, Path(tmp) / "reads.log")
+
+
+def _execute(job: Job, retries: int, log: Path) -> Outcome:
     for attempt in range(retries + 1):
         notebook = nbformat.reads(job.notebook, as_version=4)
+        log.write_text("")
         start = time.perf_counter()
         try:
             with tempfile.TemporaryDirectory() if job.in_temp else nullcontext(str(Path(job.path).parent)) as cwd:
@@ -177,6 +243,7 @@ def execute_notebook(job: Job, retries: int = 1) -> Outcome:
                     timeout=job.timeout,
                     allow_errors=job.allow_errors,
                     shutdown_kernel="immediate",
+                    extra_arguments=_reads_arguments(job, log),
                 )
         except Exception as exc:  # the kernel died or never started: report it, never hang the pool
             started = any(cell.get("execution_count") for cell in notebook.cells if cell.cell_type == "code")
@@ -185,7 +252,8 @@ def execute_notebook(job: Job, retries: int = 1) -> Outcome:
                 return Outcome(job.docname, None, seconds, type(exc).__name__, traceback.format_exc())
             continue
         if result.err is None:
-            return Outcome(job.docname, nbformat.writes(result.nb), result.time)
+            reads = tuple(log.read_text(encoding="utf-8").split("\n")[:-1])
+            return Outcome(job.docname, nbformat.writes(result.nb), result.time, reads=reads)
         if not isinstance(result.err, CellTimeoutError) or attempt == retries:
             return Outcome(job.docname, None, result.time, type(result.err).__name__, result.exc_string)
     raise AssertionError("unreachable")
@@ -232,9 +300,24 @@ def cached_record(cache: JupyterCacheBase, notebook: nbformat.NotebookNode) -> N
         return None
 
 
-def store(cache: JupyterCacheBase, path: Path, executed: nbformat.NotebookNode, seconds: float, key: str) -> None:
-    """Cache an executed notebook under its key; keep only the newest ``KEEP_PER_CHAPTER`` records of ``path``."""
-    bundle = CacheBundleIn(executed, str(path), data={"execution_seconds": seconds, "nrqb_key": key})
+def is_fresh(record: NbCacheRecord | None, digest: str, root: Path) -> bool:
+    """A cached notebook made from the current inputs (``digest``) and current contents of every file it read."""
+    data = (record.data or {}) if record is not None else {}
+    return data.get("nrqb_digest") == digest and reads_unchanged(root, data.get("nrqb_reads", {}))
+
+
+def store(
+    cache: JupyterCacheBase,
+    path: Path,
+    executed: nbformat.NotebookNode,
+    seconds: float,
+    digest: str,
+    reads: dict[str, str],
+) -> None:
+    """Cache an executed notebook with its inputs' digest and the files it read; keep only the newest
+    ``KEEP_PER_CHAPTER`` records of ``path``."""
+    data = {"execution_seconds": seconds, "nrqb_digest": digest, "nrqb_reads": reads}
+    bundle = CacheBundleIn(executed, str(path), data=data)
     cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
     # newest first: a record is replaced, never updated, so its primary key orders the records by age
     mine = sorted((r for r in cache.list_cache_records() if r.uri == str(path)), key=lambda r: r.pk, reverse=True)
@@ -282,18 +365,24 @@ def forget_clean_build(app: Sphinx) -> None:
 
 
 def reread(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """``env-get-outdated``: every page, if the inputs changed or the last build was not clean."""
+    """``env-get-outdated``: every page, if the inputs changed or the last build was not clean; else each chapter
+    one of whose read files changed."""
     digest = getattr(app, "nrqb_inputs_digest", None)
     if digest is None:
         return []
     previous = getattr(env, "nrqb_inputs_digest", None)
     env.nrqb_inputs_digest = digest
-    if previous == digest and app.nrqb_previous_build_clean:
-        return []
-    reason = "the last build was not clean" if previous == digest else "nrqb/ or requirements.txt changed"
-    if previous is not None:
-        _logger().info(f"[nrqb_exec] {reason}: reading every page again")
-    return sorted(env.found_docs - added - changed - removed)
+    unchanged = env.found_docs - added - changed - removed
+    if previous != digest or not app.nrqb_previous_build_clean:
+        reason = "the last build was not clean" if previous == digest else "nrqb/ or requirements.txt changed"
+        if previous is not None:
+            _logger().info(f"[nrqb_exec] {reason}: reading every page again")
+        return sorted(unchanged)
+    reads = getattr(env, "nrqb_reads", {})
+    again = sorted(doc for doc in unchanged if not reads_unchanged(Path(app.srcdir), reads.get(doc, {})))
+    if again:
+        _logger().info(f"[nrqb_exec] a file these chapters read changed: {', '.join(again)}")
+    return again
 
 
 def _excluded(path: Path, patterns: list[str] | None) -> bool:
@@ -310,19 +399,21 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     cache = get_cache(nb_config.execution_cache_path)
     digest = app.nrqb_inputs_digest
     inputs = tuple(app.config.nrqb_execution_inputs)
+    root = Path(app.srcdir).resolve()
     known = previous_seconds(cache)
-    stale: list[tuple[Job, str]] = []
+    if not hasattr(env, "nrqb_reads"):
+        env.nrqb_reads = {}  # docname -> the files its code read (relative path -> SHA-256), for `reread`
+    stale: list[Job] = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
         if not path.is_file() or _excluded(path, nb_config.execution_excludepatterns):
             continue
-        source = path.read_bytes()  # read once: the key and the executed notebook come from the same bytes
-        notebook = read_notebook(path, env.myst_config, nb_config, source.decode("utf-8"))
+        notebook = read_notebook(path, env.myst_config, nb_config)
         if notebook is None:
             continue
-        key = chapter_key(digest, source)
         record = cached_record(cache, notebook)
-        if record is not None and (record.data or {}).get("nrqb_key") == key:
+        if is_fresh(record, digest, root):
+            env.nrqb_reads[docname] = record.data.get("nrqb_reads", {})
             continue
         job = Job(
             docname,
@@ -331,33 +422,37 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
             nb_config.execution_timeout,
             nb_config.execution_allow_errors,
             nb_config.execution_in_temp,
+            str(root),
         )
-        stale.append((job, key))
+        stale.append(job)
     if not stale:
         return
 
-    def expected(item: tuple[Job, str]) -> tuple[float, int]:
-        job = item[0]  # the last run's time; never run: first, largest first
-        return (known.get(job.path, float("inf")), len(job.notebook))
+    def expected(job: Job) -> tuple[float, int]:
+        return (known.get(job.path, float("inf")), len(job.notebook))  # the last run's time; never run: first
 
     stale.sort(key=expected, reverse=True)
     workers = execution_jobs(app.config.nrqb_execution_jobs)
     logger = _logger()
     logger.info(f"[nrqb_exec] executing {len(stale)} notebook(s) with {min(workers, len(stale))} worker(s)")
-    by_name = {job.docname: (job, key) for job, key in stale}
+    by_name = {job.docname: job for job in stale}
     failed = []
 
     def finished(outcome: Outcome) -> None:
-        job, key = by_name[outcome.docname]
-        if outcome.error is None and inputs_digest(Path(app.srcdir), inputs) != digest:
+        job = by_name[outcome.docname]
+        if outcome.error is None and inputs_digest(root, inputs) != digest:
             logger.warning(
                 "nrqb/ or requirements.txt changed while this chapter executed: its outputs are not cached",
                 location=outcome.docname,
                 type="nrqb_exec",
             )
         elif outcome.error is None:
-            store(cache, Path(job.path), nbformat.reads(outcome.notebook, as_version=4), outcome.seconds, key)
-            logger.info(f"{job.path}: executed in {outcome.seconds:.2f} s [nrqb_exec]")
+            reads = book_reads(list(outcome.reads), root, inputs)
+            executed = nbformat.reads(outcome.notebook, as_version=4)
+            store(cache, Path(job.path), executed, outcome.seconds, digest, reads)
+            env.nrqb_reads[outcome.docname] = reads
+            also = f" (read {', '.join(sorted(reads))})" if reads else ""
+            logger.info(f"{job.path}: executed in {outcome.seconds:.2f} s{also} [nrqb_exec]")
             return
         failed.append(outcome.docname)
         report = Path(app.outdir).joinpath("reports", *(outcome.docname + ".err.log").split("/"))
@@ -369,7 +464,7 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
         logger.warning(message, location=outcome.docname, type="mystnb", subtype="exec")
 
     start = time.perf_counter()
-    execute_all([job for job, _ in stale], workers, finished)
+    execute_all(stale, workers, finished)
     logger.info(f"[nrqb_exec] executed {len(stale) - len(failed)} notebook(s) in {time.perf_counter() - start:.1f} s")
     if failed and nb_config.execution_raise_on_error:
         names = ", ".join(sorted(failed))
