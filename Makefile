@@ -7,9 +7,9 @@ export OPENBLAS_NUM_THREADS := 1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Incremental and still exact: tools/book_ext/nrqb_exec.py executes only chapters whose file, nrqb/ or
-# requirements.txt changed (in parallel), re-reads every page after an unclean build and rewrites every page when
-# one changed, so -W -n see what a fresh build (--all) sees.
+# Incremental and still exact: tools/book_ext/nrqb_exec.py executes (in parallel) only the chapters whose code,
+# nrqb/, requirements.txt or a file their code read changed, re-reads every page after an unclean build and
+# rewrites every page when one changed, so -W -n see what a fresh build (--all) sees.
 BUILD_FLAGS := -W -n --keep-going
 # pytest-xdist workers for `make unit` (auto: one per CPU; 0 runs the tests in this process).
 TEST_JOBS ?= auto
