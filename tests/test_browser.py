@@ -52,7 +52,55 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGE_TIMEOUT_MS = 30_000
+PAGE_TIMEOUT_MS = 30_000  # on an idle machine; every limit is scaled by slowdown() and by the page's work
+
+
+def slowdown() -> float:
+    """How much slower than an idle machine the check runs: ``NRQB_BROWSER_SLOWDOWN``, else the 1-minute load
+    average per CPU (1 to 8). Time limits scale with it, so a busy CI machine waits longer instead of failing."""
+    if os.environ.get("NRQB_BROWSER_SLOWDOWN"):
+        return max(1.0, float(os.environ["NRQB_BROWSER_SLOWDOWN"]))
+    return min(max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1)), 8.0)
+
+
+def budget_ms(base_ms: float, per_item_ms: float = 0.0, items: int = 0) -> float:
+    """A time limit for ``items`` pieces of work (equations, images, widgets) on this machine right now."""
+    return (base_ms + per_item_ms * items) * slowdown()
+
+
+# Resolves once the page has settled: loaded, fonts ready, MathJax's startup promise resolved (typesetting done),
+# every image loaded or failed, every live explorer has drawn its first frame, and two frames painted.
+_SETTLED_JS = """async () => {
+    if (document.readyState !== 'complete') {
+        await new Promise(r => window.addEventListener('load', r, {once: true}));
+    }
+    await document.fonts.ready;
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+    await Promise.all(Array.from(document.images).filter(i => !i.complete).map(i => new Promise(r => {
+        i.addEventListener('load', r, {once: true});
+        i.addEventListener('error', r, {once: true});
+    })));
+    while (Array.from(document.querySelectorAll('.nrqb-explorer')).some(e => !(Number(e.dataset.frame) >= 1))) {
+        await new Promise(r => setTimeout(r, 50));
+    }
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return true;
+}"""
+
+
+def _wait_until_settled(page, report: PageReport, timeout_ms: float) -> None:
+    """Wait for the concrete conditions of ``_SETTLED_JS`` (not for network idle, which a busy machine can miss)."""
+    try:
+        page.wait_for_function(_SETTLED_JS, timeout=timeout_ms)
+    except PlaywrightError as exc:
+        report.add(f"the page did not settle within {timeout_ms / 1000:.0f} s: {str(exc).splitlines()[0]}")
+
+
+def _next_frames(page) -> None:
+    """Two painted frames: what a style change (theme, viewport) needs before a measurement or a screenshot."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 SLIDER_SELECTOR = ".widget-slider, .jupyter-widget-slider, input[type=range]"
 # Jupyter Book/myst-nb fall back to the image path when no alt text is given: that is not alt text.
@@ -128,8 +176,11 @@ def _check_math(page, report: PageReport) -> None:
     if n_math == 0:
         return
     try:
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=10_000)
-        page.evaluate("() => MathJax.startup.promise")
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=budget_ms(10_000)
+        )
+        # typesetting time grows with the number of equations
+        page.wait_for_function("() => MathJax.startup.promise.then(() => true)", timeout=budget_ms(10_000, 50, n_math))
     except PlaywrightError as exc:
         report.add(f"MathJax did not start ({n_math} equations left as TeX): {str(exc).splitlines()[0]}")
         return
@@ -161,10 +212,11 @@ def _check_math(page, report: PageReport) -> None:
 
 
 def _check_images(page, report: PageReport) -> None:
+    limit = budget_ms(5_000, 500, page.locator("img").count())
     try:
-        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=10_000)
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=limit)
     except PlaywrightError:
-        report.add("some images were still loading after 10 s")
+        report.add(f"some images were still loading after {limit / 1000:.0f} s")
     images = page.evaluate(
         """() => Array.from(document.images).map(i => ({
             src: i.getAttribute('src'), alt: i.getAttribute('alt'),
@@ -194,10 +246,10 @@ def _check_widgets(page, html: str, report: PageReport) -> None:
     if WIDGET_STATE_MIME not in html:
         return
     sliders_in_state = len(re.findall(r'"_model_name":\s*"\w*SliderModel"', html))
+    n_views = html.count("application/vnd.jupyter.widget-view+json")
     try:
-        page.wait_for_selector(SLIDER_SELECTOR, timeout=15_000)
+        page.wait_for_selector(SLIDER_SELECTOR, timeout=budget_ms(15_000, 2_000, n_views))
     except PlaywrightError:
-        n_views = html.count("application/vnd.jupyter.widget-view+json")
         if sliders_in_state:
             report.add(f"has widget state with {sliders_in_state} slider models but no slider was rendered")
         elif page.locator(".jupyter-widgets, .widget-inline-hbox").count() == 0 and n_views:
@@ -241,7 +293,7 @@ def _screenshots(page, page_name: str, report: PageReport) -> None:
             "mode => { document.documentElement.dataset.theme = mode; document.documentElement.dataset.mode = mode; }",
             mode,
         )
-        page.wait_for_timeout(150)
+        _next_frames(page)
         backgrounds[mode] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
         page.screenshot(path=str(SHOTS_DIR / f"{stem}-{mode}.png"), full_page=True)
     if backgrounds["light"] == backgrounds["dark"]:
@@ -355,7 +407,7 @@ def _check_reader_view(page, page_name: str, report: PageReport) -> None:
     stem = page_name.replace("/", "__")
     for viewport, checks in ((DESKTOP, (_check_equations_fit,)), (PHONE, (_check_equations_scroll,))):
         page.set_viewport_size(viewport)
-        page.wait_for_timeout(200)
+        _next_frames(page)
         for check in checks:
             check(page, report)
         if page_name in SCREENSHOT_WIDTH_PAGES:
@@ -365,7 +417,7 @@ def _check_reader_view(page, page_name: str, report: PageReport) -> None:
                     "m => { document.documentElement.dataset.theme = m; document.documentElement.dataset.mode = m; }",
                     mode,
                 )
-                page.wait_for_timeout(150)
+                _next_frames(page)
                 page.screenshot(path=str(SHOTS_DIR / f"{stem}-{viewport['width']}-{mode}.png"), full_page=True)
     _check_shown_code(page, report)
     _check_outputs(page, report)
@@ -386,7 +438,7 @@ def check_page(browser, base_url: str, page_name: str) -> PageReport:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route("**/*", _route_handler(base_url, report))
     page = context.new_page()
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.set_default_timeout(budget_ms(PAGE_TIMEOUT_MS))
     page.on("console", lambda msg: msg.type == "error" and report.add(f"console error: {msg.text}"))
     page.on("pageerror", lambda exc: report.add(f"uncaught exception: {exc}"))
     page.on(
@@ -403,7 +455,7 @@ def check_page(browser, base_url: str, page_name: str) -> PageReport:
         source = page_source(BOOK_ROOT, page_name)
         if source is not None and is_notebook(source.read_text(encoding="utf-8")):  # an executed notebook page
             _check_launch_buttons(page, page_name, report)
-        page.wait_for_load_state("networkidle")
+        _wait_until_settled(page, report, budget_ms(PAGE_TIMEOUT_MS))
         _screenshots(page, page_name, report)
         _check_reader_view(page, page_name, report)
     finally:
