@@ -162,8 +162,10 @@ def spectrum(p: Params) -> Spectrum:
     r"""The eigen-decomposition data of the drift matrix, scaled and free of cancellation (see :class:`Spectrum`).
 
     The eigenvalues carry an error of a few units of rounding relative to their own modulus (not to the
-    largest rate), and :math:`\det M` an error of a few units of rounding times the sum of the moduli of its
-    terms: both are as accurate as a change of the parameters in their last digit allows.
+    largest rate), and the real part of a mode that decays more than :math:`10^6` times slower than it oscillates
+    is its Rayleigh decay rate (:func:`decay_rates`), accurate relative to itself; :math:`\det M` has an error of a
+    few units of rounding times the sum of the moduli of its terms. All are as accurate as a change of the
+    parameters in their last digit allows.
     """
     s = _rate_scale(p)
     G, ka, kb = p.Gamma / s, p.kappa_a / s, p.kappa_b / s
@@ -188,6 +190,19 @@ def spectrum(p: Params) -> Spectrum:
     larger = np.where(plus_larger, plus, minus)
     safe_larger = np.where(larger == 0, 1.0, larger)
     smaller = np.where(larger == 0, 0.0, det / safe_larger)
+    lam_plus, lam_minus = np.where(plus_larger, larger, smaller), np.where(plus_larger, smaller, larger)
+    # A mode that decays far slower than it oscillates loses its decay rate in mu +- delta or det / lambda (errors
+    # of eps |lambda|); there the real part is the decay rate of the Rayleigh quotient (decay_rates).
+    if np.any(np.abs(lam_plus.real) < 1e-6 * np.abs(lam_plus)) or np.any(
+        np.abs(lam_minus.real) < 1e-6 * np.abs(lam_minus)
+    ):
+        ka_, kb_, G_ = (np.broadcast_to(v, p.shape) for v in (ka, kb, G))
+        M01_, M10_ = np.broadcast_to(M01, p.shape), np.broadcast_to(M10, p.shape)
+        rates, _ = _rayleigh(ka_, kb_, G_, np.asarray(p.phi), M01_, M10_, (mu, N00, delta, w))
+        lam_plus, lam_minus = (
+            np.where(rate < 1e-6 * np.abs(lam), -rate + 1j * lam.imag, lam)
+            for rate, lam in zip(rates, (lam_plus, lam_minus), strict=True)
+        )
     return Spectrum(
         scale=np.broadcast_to(s, p.shape),
         M=M,
@@ -196,8 +211,8 @@ def spectrum(p: Params) -> Spectrum:
         delta=delta,
         w=w,
         det=det,
-        lam_plus=np.where(plus_larger, larger, smaller),
-        lam_minus=np.where(plus_larger, smaller, larger),
+        lam_plus=lam_plus,
+        lam_minus=lam_minus,
     )
 
 
@@ -205,6 +220,27 @@ def _eigenvector(first: tuple[NDArray, NDArray], second: tuple[NDArray, NDArray]
     r"""The longer of two candidate eigenvectors (from the two rows of :math:`M - \lambda I`), componentwise."""
     first_longer = np.abs(first[0]) ** 2 + np.abs(first[1]) ** 2 >= np.abs(second[0]) ** 2 + np.abs(second[1]) ** 2
     return np.where(first_longer, first[0], second[0]), np.where(first_longer, first[1], second[1])
+
+
+def _rayleigh(
+    ka: NDArray, kb: NDArray, G: NDArray, phi: NDArray, M01: NDArray, M10: NDArray, sp_parts: tuple[NDArray, ...]
+) -> tuple[list[NDArray], list[NDArray]]:
+    """Decay rates of the modes of lambda+ and lambda- and the sums that bound their rounding (scaled units)."""
+    mu, N00, delta, w = sp_parts
+    back = np.exp(-1j * np.asarray(phi))
+    rates, spreads = [], []
+    for first, second in (((M01, delta - N00), (w, M10)), ((M01, -w), (N00 - delta, M10))):
+        va, vb = _eigenvector(first, second)
+        na, nb = np.abs(va) ** 2, np.abs(vb) ** 2
+        norm = na + nb
+        dark = np.abs(va + back * vb)
+        total = ka * na + kb * nb + G * dark**2
+        spread = ka * na + kb * nb + 2 * G * dark * (np.abs(va) + np.abs(vb))
+        safe = np.where(norm > 0, norm, 1.0)
+        # M = mu I (both rows vanish): every vector is an eigenvector and the rate is -Re mu.
+        rates.append(np.where(norm > 0, total / (2 * safe), -mu.real))
+        spreads.append(np.where(norm > 0, spread / (2 * safe), np.abs(mu.real)))
+    return rates, spreads
 
 
 def decay_rates(p: Params, sp: Spectrum | None = None) -> tuple[NDArray, NDArray]:
@@ -226,20 +262,8 @@ def decay_rates(p: Params, sp: Spectrum | None = None) -> tuple[NDArray, NDArray
     sp = spectrum(p) if sp is None else sp
     s = sp.scale
     ka, kb, G = (np.broadcast_to(v, p.shape) / s for v in (p.kappa_a, p.kappa_b, p.Gamma))
-    back = np.exp(-1j * np.asarray(p.phi))
-    M01, M10 = sp.M[..., 0, 1], sp.M[..., 1, 0]
-    rates, bounds = [], []
-    for first, second in (((M01, sp.delta - sp.N00), (sp.w, M10)), ((M01, -sp.w), (sp.N00 - sp.delta, M10))):
-        va, vb = _eigenvector(first, second)
-        na, nb = np.abs(va) ** 2, np.abs(vb) ** 2
-        norm = na + nb
-        dark = np.abs(va + back * vb)
-        total = ka * na + kb * nb + G * dark**2
-        spread = ka * na + kb * nb + 2 * G * dark * (np.abs(va) + np.abs(vb))
-        safe = np.where(norm > 0, norm, 1.0)
-        # M = mu I (both rows vanish): every vector is an eigenvector and the rate is -Re mu.
-        rate = np.where(norm > 0, total / (2 * safe), -sp.mu.real)
-        spread = np.where(norm > 0, spread / (2 * safe), np.abs(sp.mu.real))
-        rates.append(s * rate)
-        bounds.append(s * 16 * np.finfo(float).eps * spread)
-    return np.stack(rates, axis=-1), np.stack(bounds, axis=-1)
+    rates, spreads = _rayleigh(
+        ka, kb, G, np.asarray(p.phi), sp.M[..., 0, 1], sp.M[..., 1, 0], (sp.mu, sp.N00, sp.delta, sp.w)
+    )
+    bounds = [s * 16 * np.finfo(float).eps * spread for spread in spreads]
+    return np.stack([s * rate for rate in rates], axis=-1), np.stack(bounds, axis=-1)

@@ -66,11 +66,20 @@ __all__ = [
 # loses ~eps/|z| relative accuracy (<= 2e-14 above the threshold), the truncated series errs by
 # ~|z|^10/4e7 (< 1e-27). A small threshold keeps the series to the few points that need it.
 _SERIES_BELOW = 1e-2
+# Where |delta| min(t, 1/|mu|) is below this, psi[lambda+, lambda-] is not the difference quotient (which loses
+# about eps/(|delta| min(t, 1/|mu|)) <= 2e-13 relative above it) but the c0/c1 form or a Taylor series.
+_NEAR_EP_BELOW = 1e-3
 
 
 def _sinhc_series(z: NDArray) -> NDArray:
     z2 = z * z
     return 1 + z2 / 6 * (1 + z2 / 20 * (1 + z2 / 42 * (1 + z2 / 72)))
+
+
+def _tanhc_series(z: NDArray) -> NDArray:
+    r""":math:`\tanh(z)/z` for :math:`|z| < 10^{-2}` (the next term, :math:`62 z^8/2835`, is below :math:`3\times10^{-18}`)."""
+    z2 = z * z
+    return 1 - z2 / 3 * (1 - z2 * (2 / 5) * (1 - z2 * (17 / 42)))
 
 
 def split_2x2(M: NDArray) -> tuple[NDArray, NDArray, NDArray]:
@@ -126,9 +135,9 @@ def exp_and_expm1_of_product(lam: NDArray, t: NDArray, shape: tuple[int, ...]) -
     r""":math:`e^{\lambda t}` and :math:`e^{\lambda t} - 1`, each to full relative accuracy (see :func:`exp_of_product`).
 
     The first is accurate where it is small (late times), the second where it is small (early times). On a uniform
-    grid the blocks use ``exp`` and ``expm1``, and :math:`e^{a+b} - 1 = A + B + AB` with :math:`A = e^a - 1`,
-    :math:`B = e^b - 1`; for :math:`a, b` of the same phase (as here: :math:`\lambda` times two positive times) the
-    three terms do not cancel.
+    grid the blocks use ``exp`` (and ``expm1`` for small arguments), and :math:`e^{a+b} - 1 = A e^b + B` with
+    :math:`A = e^a - 1`, :math:`B = e^b - 1`; for :math:`a, b` of the same phase (as here: :math:`\lambda` times two
+    positive times) the two terms do not cancel.
     """
     e, em1 = _exp_of_product(lam, t, shape, minus_one=True)
     assert em1 is not None
@@ -160,18 +169,40 @@ def _exp_of_product_in_range(
     t0 = float(t.reshape(-1)[0])
     at_starts = lam_padded * (t0 + step * block * np.arange(n_blocks))  # (..., n_blocks)
     at_offsets = lam_padded * (step * np.arange(block))  # (..., block)
+    e_starts, e_offsets = np.exp(at_starts), np.exp(at_offsets)
 
-    def combine(base: NDArray, within: NDArray, plus_factors: bool) -> NDArray:
+    def spread(base: NDArray, within: NDArray) -> NDArray:
         full = np.empty((*shape[:-1], n_blocks, block), complex)
-        np.multiply(base[..., :, None], within[..., None, :], out=full)
-        if plus_factors:
-            full += base[..., :, None]
-            full += within[..., None, :]
+        return np.multiply(base[..., :, None], within[..., None, :], out=full)
+
+    def trim(full: NDArray) -> NDArray:
         return full.reshape(*shape[:-1], n_blocks * block)[..., :n_t]
 
-    e = combine(np.exp(at_starts), np.exp(at_offsets), False)
-    em1 = combine(np.expm1(at_starts), np.expm1(at_offsets), True) if minus_one else None
-    return e, em1
+    e_full = spread(e_starts, e_offsets)
+    if not minus_one:
+        return trim(e_full), None
+    em1 = np.subtract(e_full, 1.0)
+    # e - 1 cancels only in the leading blocks, where |lambda t| < 1/2 at the block's start for some entry; there
+    # e^{a+b} - 1 = A e^b + B with A = e^a - 1, B = e^b - 1 (the two terms have the same phase: no cancellation).
+    early = np.any(np.abs(at_starts) < 0.5, axis=tuple(range(at_starts.ndim - 1)))
+    k = int(np.argmin(early)) if not early.all() else n_blocks
+    if k:
+        em1_starts, em1_offsets = (
+            _expm1_from_exp(at_starts[..., :k], e_starts[..., :k]),
+            _expm1_from_exp(at_offsets, e_offsets),
+        )
+        np.multiply(em1_starts[..., :, None], e_offsets[..., None, :], out=em1[..., :k, :])
+        em1[..., :k, :] += em1_offsets[..., None, :]
+    return trim(e_full), trim(em1)
+
+
+def _expm1_from_exp(z: NDArray, e: NDArray) -> NDArray:
+    """``e - 1`` for ``e = exp(z)``, with ``expm1`` where that subtraction would cancel (:math:`|z| < 1/2`)."""
+    out = e - 1.0
+    small = np.abs(z) < 0.5
+    if small.any():
+        out[small] = np.expm1(z[small])
+    return out
 
 
 def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
@@ -226,7 +257,7 @@ def exp_coefficients_2x2(M: NDArray, t: NDArray) -> tuple[NDArray, NDArray, NDAr
 
 
 def expm_2x2(M: NDArray, t: NDArray) -> NDArray:
-    """Matrix exponential :math:`e^{Mt}` of a stack of 2x2 matrices, exact and defect-safe.
+    """Matrix exponential :math:`e^{Mt}` of a stack of 2x2 matrices, to rounding relative to its largest entry; defect-safe.
 
     Parameters
     ----------
@@ -319,9 +350,11 @@ def lyapunov_transient(N_ss: NDArray, E: NDArray) -> NDArray:
     return N_ss - E.conj() @ N_ss @ np.swapaxes(E, -1, -2)
 
 
-# Terms of the Taylor series of the second divided difference used where every |lambda t| <= 1: the
-# terms are bounded by (m + 1)/(m + 2)!, so 24 of them leave ~1e-24.
-_TAYLOR_TERMS = 24
+# The Taylor series of the second divided difference is used where every |lambda t| <= _TAYLOR_BELOW: its terms
+# are bounded by (m + 1) 0.1^m/(m + 2)!, so 12 of them leave ~2e-18. Above it the c0/c1 form near an exceptional
+# point cancels by at most a factor 2/(|mu| t) <= 20.
+_TAYLOR_BELOW = 0.1
+_TAYLOR_TERMS = 12
 
 
 @dataclass(frozen=True)
@@ -374,7 +407,7 @@ def _near_exceptional_point(*arrays: NDArray) -> NDArray:
     :math:`c_0 - 1`.
     """
     fastest, scale, rate_mu, mu, det, t, c1, c0m1 = arrays
-    taylor = fastest * t <= 1.0
+    taylor = fastest * t <= _TAYLOR_BELOW
     out = np.empty(t.shape, complex)
     other = ~taylor
     out[other] = (mu[other] * c1[other] - c0m1[other]) / det[other]
@@ -396,7 +429,7 @@ def driven_coefficients_2x2(
     *,
     want_c0: bool = False,
 ) -> DrivenCoefficients:
-    r"""The time functions of :class:`DrivenCoefficients`, exact to rounding and free of cancellation.
+    r"""The time functions of :class:`DrivenCoefficients`, free of cancellation (the Notes bound the rounding error).
 
     Parameters
     ----------
@@ -416,7 +449,7 @@ def driven_coefficients_2x2(
       at most about :math:`\epsilon/(|\delta|\min(t, 1/|\mu|))`, below :math:`2\times10^{-13}` where it is used;
     * near an exceptional point, :math:`|\delta|\min(t, 1/|\mu|) < 10^{-3}`:
       :math:`(\mu c_1 - (c_0 - 1))/\det M`, with :math:`c_1` as a series in :math:`\delta t` there, or, where
-      also :math:`\max|\lambda_\pm| t \le 1`, the Taylor series in :math:`t` (relative accuracy as
+      also :math:`\max|\lambda_\pm| t \le 0.1`, the Taylor series in :math:`t` (relative accuracy as
       :math:`t \to 0`, where the battery's amplitude grows as :math:`t^2`).
 
     Each :math:`\psi(\lambda) = (e^{\lambda t} - 1)/\lambda` is built from ``expm1`` (:func:`exp_of_product`), so a slow
@@ -433,21 +466,22 @@ def driven_coefficients_2x2(
         inv_2d = np.where(delta == 0, 0.0, 0.5 / delta)
     # e^{lambda t} where it is small (late times: c1 keeps its relative accuracy), e^{lambda t} - 1 where that is.
     c0 = 0.5 * (e_p + e_m) if want_c0 else None
-    c1 = np.subtract(e_p, e_m, out=e_p)
-    c1 *= inv_2d
     abs_delta = np.abs(rate_delta)
     with np.errstate(divide="ignore"):
         # c1 as a series where |delta t| < _SERIES_BELOW (at and near an exceptional point) ...
         series_until = np.where(abs_delta > 0, _SERIES_BELOW / abs_delta, np.inf)
-        # ... and psi[lambda+, lambda-] by other forms where |delta| min(t, 1/|mu|) < _SERIES_BELOW.
-        near_until = np.where(abs_delta < _SERIES_BELOW * np.abs(rate_mu), np.inf, series_until)
+        # ... and psi[lambda+, lambda-] by other forms where |delta| min(t, 1/|mu|) < _NEAR_EP_BELOW.
+        near_until = np.where(abs_delta < _NEAR_EP_BELOW * np.abs(rate_mu), np.inf, _NEAR_EP_BELOW / abs_delta)
     series = np.broadcast_to(t < series_until, shape)
-    if series.any():
-        mu_s, delta_s, scale_s, ts = (np.broadcast_to(v, shape)[series] for v in (rate_mu, rate_delta, scale, t))
-        c1[series] = np.exp(mu_s * ts) * scale_s * ts * _sinhc_series(delta_s * ts)
     near = np.broadcast_to(t < near_until, shape)
-    near_any = bool(near.any())
-    c0m1_near = 0.5 * (em1_p[near] + em1_m[near]) if near_any else None
+    # There c1 = e^{mu t} t sinh(delta t)/(delta t) = (e+ + e-)/2 t tanh(delta t)/(delta t): no further exp.
+    mean_e = 0.5 * (e_p[series] + e_m[series])
+    c1 = np.subtract(e_p, e_m, out=e_p)
+    c1 *= inv_2d
+    if mean_e.size:
+        delta_s, scale_s, ts = (np.broadcast_to(v, shape)[series] for v in (rate_delta, scale, t))
+        c1[series] = mean_e * scale_s * ts * _tanhc_series(delta_s * ts)
+    c0m1_near = 0.5 * (em1_p[near] + em1_m[near])
     # psi(lambda) = (e^{lambda t} - 1)/lambda in the buffers of e - 1 (psi(0) = t, in scaled units).
     psi_p = np.multiply(em1_p, inv_p, out=em1_p)
     psi_m = np.multiply(em1_m, inv_m, out=em1_m)
@@ -457,8 +491,7 @@ def driven_coefficients_2x2(
             psi[zero] = np.broadcast_to(scale * t, shape)[zero]
     B = np.subtract(psi_p, psi_m, out=psi_p)
     B *= inv_2d
-    if near_any:
-        assert c0m1_near is not None
+    if c0m1_near.size:
         fastest = np.maximum(np.abs(rate_p), np.abs(rate_m))
         flat = [np.broadcast_to(v, shape)[near] for v in (fastest, scale, rate_mu, mu, det, t)]
         B[near] = _near_exceptional_point(*flat, c1[near], c0m1_near)

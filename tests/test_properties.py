@@ -9,8 +9,9 @@ Stated tolerances:
 * against 50-digit arithmetic (mpmath, the augmented-matrix exponential): ``1e-10`` relative, plus what the last
   digit of the time can move the value (``_mpmath_reference.relative_errors``), for rates spread over 12 decades
   and magnitudes from 1e-150 to 1e150;
-* against SciPy's matrix exponential in double precision (broadcast arrays, moderate magnitudes): ``1e-9``
-  relative to the largest value of the trajectory (SciPy's route is accurate relative to its largest entries);
+* against SciPy's matrix exponential in double precision (broadcast arrays, moderate magnitudes):
+  ``1e-9 + 100 eps ||M|| t`` relative to the largest value of the trajectory (SciPy's scaling and squaring is
+  accurate to about ``eps ||M t||`` relative to its largest entries);
 * invariants hold to rounding (a few units of ``1e-16`` relative), except derivatives by finite differences.
 """
 
@@ -108,8 +109,8 @@ def any_params(draw: st.DrawFn, lo: float = -6.0, hi: float = 1.0) -> nrqb.Param
 
 
 def decay_and_speed(p: nrqb.Params) -> tuple[float, float]:
-    lam = nrqb.eigenvalues(p)
-    return float(-lam[..., 0].real), float(np.abs(lam).max())
+    """The slowest decay rate (from decay_rates: accurate even beside a large frequency) and the fastest rate."""
+    return float(decay_rates(p)[0].min()), float(np.abs(nrqb.eigenvalues(p)).max())
 
 
 def times_for(p: nrqb.Params, fractions: list[float]) -> np.ndarray:
@@ -178,7 +179,9 @@ def broadcast_params(draw: st.DrawFn) -> tuple[nrqb.Params, list[nrqb.Params]]:
 @given(case=broadcast_params(), fraction=st.floats(0.0, 1.0))
 def test_broadcast_arrays_against_scipy_expm_and_scalar_calls(case, fraction):
     p, singles = case
-    assume(all(decay_and_speed(q)[0] > 0 for q in singles))
+    # SciPy's double-precision route loses digits on stiff problems (fast/slow rates far apart): test_precision
+    # covers those against 50 digits; here the rates stay within four decades of each other.
+    assume(all(0 < 1e4 * decay_and_speed(q)[0] > decay_and_speed(q)[1] for q in singles))
     slow = min(decay_and_speed(q)[0] for q in singles)
     t = np.array([0.0, fraction * 20 / slow, 20 / slow])
     tr = nrqb.evolve(p, t[:, None, None])
@@ -193,9 +196,11 @@ def test_broadcast_arrays_against_scipy_expm_and_scalar_calls(case, fraction):
         P_scale = 2 * q.omega * np.abs(one.beta) * b_dot
         np.testing.assert_allclose(tr.P[:, i, j], one.P, rtol=0, atol=1e-13 * P_scale.max() + 1e-300)
         a, b = scipy_trajectory(q, t)
+        # SciPy's scaling-and-squaring is accurate to about eps ||M t|| relative to the largest values
         scale = max(np.abs(a).max(), np.abs(b).max()) ** 2 * q.omega
-        np.testing.assert_allclose(one.E_B, q.omega * np.abs(b) ** 2, rtol=0, atol=1e-9 * scale)
-        np.testing.assert_allclose(one.E_A, q.omega * np.abs(a) ** 2, rtol=0, atol=1e-9 * scale)
+        tol = (1e-9 + 100 * np.finfo(float).eps * np.abs(drift_matrix(q)).max() * t.max()) * scale
+        np.testing.assert_allclose(one.E_B, q.omega * np.abs(b) ** 2, rtol=0, atol=tol)
+        np.testing.assert_allclose(one.E_A, q.omega * np.abs(a) ** 2, rtol=0, atol=tol)
 
 
 # --------------------------------------------------------------------------- invariants
@@ -260,11 +265,16 @@ def test_phase_and_detuning_mirror_symmetry(p, fractions):
     q = p.replace(phi=math.pi - p.phi, Delta_a=-p.Delta_a, Delta_b=-p.Delta_b, J=np.conj(p.J))
     t = times_for(p, fractions)
     a, b = nrqb.evolve(p, t), nrqb.evolve(q, t)
+    # phi and pi - phi round differently (cos(pi/2) = 6e-17, not 0): a coupling that is exactly 0 in one is a
+    # rounding error in the other, so values far below the energy scale omega epsilon^2 / slow^2 may differ.
+    slow, fast = decay_and_speed(p)
+    energy = p.omega * p.epsilon**2 / slow**2
+    amplitude = p.epsilon / slow
     for name in ("E_A", "E_B"):
-        np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-11, atol=1e-300)
-    np.testing.assert_allclose(b.P, a.P, rtol=1e-10, atol=1e-12 * np.abs(a.P).max() + 1e-300)
-    np.testing.assert_allclose(b.alpha, -np.conj(a.alpha), rtol=1e-10, atol=1e-12 * np.abs(a.alpha).max())
-    np.testing.assert_allclose(b.beta, np.conj(a.beta), rtol=1e-10, atol=1e-12 * np.abs(a.beta).max())
+        np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-11, atol=1e-13 * energy)
+    np.testing.assert_allclose(b.P, a.P, rtol=1e-10, atol=1e-13 * energy * fast)
+    np.testing.assert_allclose(b.alpha, -np.conj(a.alpha), rtol=1e-10, atol=1e-13 * amplitude)
+    np.testing.assert_allclose(b.beta, np.conj(a.beta), rtol=1e-10, atol=1e-13 * amplitude)
 
 
 # --------------------------------------------------------------------------- invalid input
