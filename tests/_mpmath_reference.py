@@ -27,6 +27,7 @@ class Reference:
     E_B: float
     P_A: float
     P_B: float
+    P_scale: float  # 2 omega |<b>| |d<b>/dt|: the size of the terms of P_B = 2 omega Re(conj(b) db/dt)
 
 
 def _matrices(p: nrqb.Params) -> tuple[mp.matrix, mp.mpf]:
@@ -62,6 +63,7 @@ def trajectory(p: nrqb.Params, times: np.ndarray) -> list[Reference]:
                     E_B=float(omega * abs(b) ** 2),
                     P_A=float(2 * omega * mp.re(mp.conj(a) * a_dot)),
                     P_B=float(2 * omega * mp.re(mp.conj(b) * b_dot)),
+                    P_scale=float(2 * omega * abs(b) * abs(b_dot)),
                 )
             )
         return out
@@ -93,19 +95,30 @@ def _quantities(ref: Reference) -> dict[str, float]:
 def relative_errors(p: nrqb.Params, times: np.ndarray, tr: nrqb.Trajectory, rtol: float) -> dict[str, np.ndarray]:
     r"""Errors of ``tr`` against the reference, in units of what a float evaluation can promise at ``rtol``.
 
-    For a quantity :math:`Q(t)` the yardstick is :math:`\text{rtol}\,|Q| + |Q(t(1 + 16\epsilon)) - Q(t)|`: besides the
-    relative tolerance, a time known to its last digit moves :math:`Q` by about that much (the phases
+    The promise: ``rtol`` of the value (of the size of its terms for ``P``), plus ``64 eps |lambda| t`` of it for
+    the fastest mode not yet decayed by ``e^-50`` (its phase ``lambda t`` is known to a few units of rounding of
+    itself), plus what a change of ``t`` by ``64 eps`` moves the value.
+
+    For a quantity :math:`Q(t)` the yardstick is :math:`\text{rtol}\,|Q| + |Q(t(1 + 64\epsilon)) - Q(t)|`: besides the
+    relative tolerance (for ``P``, of the size of its terms), a time known to its last digit moves :math:`Q` by about that much (the phases
     :math:`\lambda t` of long-lived oscillations, where the rates times the times are large), so the test allows for
     it instead of demanding the impossible. A returned value <= 1 passes.
     """
     times = np.asarray(times, dtype=float).ravel()
+    lam = nrqb.eigenvalues(p)
     ref = trajectory(p, times)
-    nudged = trajectory(p, times * (1 + 16 * np.finfo(float).eps))
+    # 64 eps: the eigenvalues carry a few units of rounding each, so lambda t is known to a few eps of itself
+    nudged = trajectory(p, times * (1 + 64 * np.finfo(float).eps))
     out: dict[str, list[float]] = {"E_A": [], "E_B": [], "P": []}
     for k in range(times.size):
         at, moved = _quantities(ref[k]), _quantities(nudged[k])
         for name, value in at.items():
             ours = float(np.ravel(getattr(tr, name))[k])
-            yardstick = rtol * abs(value) + abs(moved[name] - value) + 1e-300
+            # P is a real part of a product: measured on the size of its terms, which it may cancel far below
+            size = ref[k].P_scale if name == "P" else abs(value)
+            # ... and the phase lambda t of each mode still alive carries a few eps of its own size
+            alive = lam[-lam.real * times[k] < 50]
+            phase = 64 * np.finfo(float).eps * float(np.abs(alive).max(initial=0.0)) * times[k]
+            yardstick = (rtol + phase) * size + abs(moved[name] - value) + 1e-300
             out[name].append(abs(ours - value) / yardstick)
     return {name: np.asarray(v) for name, v in out.items()}

@@ -1,7 +1,7 @@
 """Exact to rounding for widely separated rates and at any magnitude: evolve, steady_state and eigenvalues against
 mpmath at 50 digits (issue 13, items 4 and 5).
 
-The yardstick of :func:`_mpmath_reference.relative_errors` is ``rtol |Q| + |Q(t (1 + 16 eps)) - Q(t)|``: relative
+The yardstick of :func:`_mpmath_reference.relative_errors` is ``rtol |Q| + |Q(t (1 + 64 eps)) - Q(t)|``: relative
 error ``rtol`` of the value, plus what a time known to its last digit can move it.
 """
 

@@ -6,13 +6,16 @@ short; ``fuzz`` (``make fuzz``, or ``NRQB_HYPOTHESIS_PROFILE=fuzz``) draws 2,000
 
 Stated tolerances:
 
-* against 50-digit arithmetic (mpmath, the augmented-matrix exponential): ``1e-10`` relative, plus what the last
-  digit of the time can move the value (``_mpmath_reference.relative_errors``), for rates spread over 12 decades
-  and magnitudes from 1e-150 to 1e150;
-* against SciPy's matrix exponential in double precision (broadcast arrays, moderate magnitudes):
+* against 50-digit arithmetic (mpmath, the augmented-matrix exponential): ``1e-10`` relative, plus
+  ``64 eps |lambda| t`` for the phase of each mode still alive and what a change of the time by ``64 eps`` moves
+  the value (``_mpmath_reference.relative_errors``: the phases ``lambda t`` of long-lived oscillations are known
+  no better), for rates spread over 12 decades and magnitudes 1e-145 to 1e145;
+* against SciPy's matrix exponential in double precision (broadcast arrays, rates within three decades):
   ``1e-9 + 100 eps ||M|| t`` relative to the largest value of the trajectory (SciPy's scaling and squaring is
   accurate to about ``eps ||M t||`` relative to its largest entries);
-* invariants hold to rounding (a few units of ``1e-16`` relative), except derivatives by finite differences.
+* broadcasting against scalar calls: ``1e-14 + 16 eps |lambda| t`` relative (last bits, amplified by the phase);
+* invariants hold to rounding (a few units of ``1e-16`` relative, on the scale of their terms), except the
+  derivative by finite differences, whose own error is stated in its test.
 """
 
 from __future__ import annotations
@@ -180,8 +183,8 @@ def broadcast_params(draw: st.DrawFn) -> tuple[nrqb.Params, list[nrqb.Params]]:
 def test_broadcast_arrays_against_scipy_expm_and_scalar_calls(case, fraction):
     p, singles = case
     # SciPy's double-precision route loses digits on stiff problems (fast/slow rates far apart): test_precision
-    # covers those against 50 digits; here the rates stay within four decades of each other.
-    assume(all(0 < 1e4 * decay_and_speed(q)[0] > decay_and_speed(q)[1] for q in singles))
+    # covers those against 50 digits; here the rates stay within three decades of each other.
+    assume(all(0 < 1e3 * decay_and_speed(q)[0] > decay_and_speed(q)[1] for q in singles))
     slow = min(decay_and_speed(q)[0] for q in singles)
     t = np.array([0.0, fraction * 20 / slow, 20 / slow])
     tr = nrqb.evolve(p, t[:, None, None])
@@ -191,10 +194,11 @@ def test_broadcast_arrays_against_scipy_expm_and_scalar_calls(case, fraction):
         one = nrqb.evolve(q, t)
         # Broadcasting changes nothing but the last bits (numpy's vectorised loops round differently by length);
         # P = 2 omega Re(conj(b) db/dt) is compared on the scale of its two factors.
-        np.testing.assert_allclose(tr.E_B[:, i, j], one.E_B, rtol=1e-14, atol=0)
+        phase = 16 * np.finfo(float).eps * decay_and_speed(q)[1] * t.max()  # rounding of lambda t, amplified
+        np.testing.assert_allclose(tr.E_B[:, i, j], one.E_B, rtol=1e-14 + phase, atol=0)
         b_dot = np.abs(drift_matrix(q)[1, 0] * one.alpha) + np.abs(drift_matrix(q)[1, 1] * one.beta)
         P_scale = 2 * q.omega * np.abs(one.beta) * b_dot
-        np.testing.assert_allclose(tr.P[:, i, j], one.P, rtol=0, atol=1e-13 * P_scale.max() + 1e-300)
+        np.testing.assert_allclose(tr.P[:, i, j], one.P, rtol=0, atol=(1e-13 + phase) * P_scale.max() + 1e-300)
         a, b = scipy_trajectory(q, t)
         # SciPy's scaling-and-squaring is accurate to about eps ||M t|| relative to the largest values
         scale = max(np.abs(a).max(), np.abs(b).max()) ** 2 * q.omega
@@ -240,6 +244,7 @@ def test_power_is_the_time_derivative_of_the_battery_energy(p, fraction):
     t = float(times_for(p, [fraction])[0])
     tau = min(t, 1 / fast)
     h = 1e-3 * tau
+    assume(t * fast < 1e6)  # beyond, the step is lost against t itself (and phases lambda t are known to ~1e-10)
     tr = nrqb.evolve(p, np.array([t - h, t, t + h]))
     scale = abs(float(tr.P[1])) + float(tr.E_B[1]) / tau
     assert (tr.E_B[2] - tr.E_B[0]) / (2 * h) == pytest.approx(float(tr.P[1]), abs=1e-5 * scale)
