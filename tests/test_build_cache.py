@@ -188,7 +188,7 @@ def test_kernel_reads_logs_reads_under_the_root_only(tmp_path):
     code = textwrap.dedent(
         """\
         import os, runpy, sys
-        runpy.run_path(sys.argv[1], run_name="nrqb_kernel_reads")
+        runpy.run_path(sys.argv[1], {"READS_ROOT": sys.argv[2], "READS_LOG": sys.argv[3]}, "nrqb_kernel_reads")
         os.chdir(sys.argv[2])
         open("data.txt").read(); open("data.txt", "rb").read(); open("../outside.txt").read()
         open("written.txt", "w").write("3"); open("data.txt", "a").write("4")
@@ -196,9 +196,8 @@ def test_kernel_reads_logs_reads_under_the_root_only(tmp_path):
         """
     )
     log = tmp_path / "reads.log"
-    env = {**os.environ, "NRQB_READS_ROOT": str(tmp_path / "book"), "NRQB_READS_LOG": str(log)}
-    script = [sys.executable, "-c", code, str(nrqb_exec.KERNEL_READS), str(tmp_path / "book")]
-    subprocess.run(script, env=env, check=True)
+    script = [sys.executable, "-c", code, str(nrqb_exec.KERNEL_READS), str(tmp_path / "book"), str(log)]
+    subprocess.run(script, check=True)
     assert log.read_text().splitlines() == [str(tmp_path / "book" / "data.txt")]
 
 

@@ -1,8 +1,9 @@
 """Run in each kernel that tools/book_ext/nrqb_exec.py starts, before the first cell: note every book file read.
 
-The kernel is started with ``--IPKernelApp.exec_lines`` running this file (``runpy.run_path``, so no name lands in
-the notebook's namespace). It installs an audit hook (PEP 578) that appends the absolute path of every file the
-kernel opens for reading under ``$NRQB_READS_ROOT`` (the book's folder) to ``$NRQB_READS_LOG``, once per path.
+The kernel is started with ``--IPKernelApp.exec_lines`` running this file (``runpy.run_path`` with
+``init_globals={"READS_ROOT": <the book's folder>, "READS_LOG": <a log file>}``, so no name lands in the notebook's
+namespace). It installs an audit hook (PEP 578) that appends the absolute path of every file the kernel opens for
+reading under ``READS_ROOT`` to ``READS_LOG``, once per path.
 nrqb_exec then keys the chapter's cached outputs on those files: a chapter that reads its own text, a data file or
 ``_toc.yml`` executes again when that file changes. Reads by other processes the chapter starts are not seen.
 """
@@ -44,5 +45,5 @@ def install(root: str, log_path: str) -> None:
     sys.addaudithook(hook)
 
 
-if os.environ.get("NRQB_READS_LOG") and os.environ.get("NRQB_READS_ROOT"):
-    install(os.environ["NRQB_READS_ROOT"], os.environ["NRQB_READS_LOG"])
+if globals().get("READS_ROOT") and globals().get("READS_LOG"):
+    install(globals()["READS_ROOT"], globals()["READS_LOG"])

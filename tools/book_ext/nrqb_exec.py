@@ -211,8 +211,8 @@ def _reads_arguments(job: Job, log: Path) -> list[str]:
     """Kernel arguments that run ``kernel_reads.py`` before the first cell (nothing if ``job.root`` is empty)."""
     if not job.root:
         return []
-    os.environ["NRQB_READS_ROOT"], os.environ["NRQB_READS_LOG"] = job.root, str(log)  # the kernel inherits them
-    line = f"__import__('runpy').run_path({str(KERNEL_READS)!r}, run_name='nrqb_kernel_reads');"
+    where = {"READS_ROOT": job.root, "READS_LOG": str(log)}
+    line = f"__import__('runpy').run_path({str(KERNEL_READS)!r}, {where!r}, 'nrqb_kernel_reads');"
     return [f"--IPKernelApp.exec_lines={line}"]
 
 
