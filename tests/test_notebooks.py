@@ -31,7 +31,8 @@ NOTEBOOKS_BRANCH = CONFIG["launch_buttons"]["notebooks_branch"]
 INSTALL_TAG = "nrqb-install"
 # The chapter executed again from an empty folder: the issue's example, with a widget and many glued numbers.
 RERUN_PAGE = "chapters/charging"
-GLUE_MIME = "application/papermill.record/text/plain"
+GLUE_PREFIX = "application/papermill.record/"
+GLUE_MIME = f"{GLUE_PREFIX}text/plain"
 
 
 class _Links(HTMLParser):
@@ -89,6 +90,15 @@ def _shown_text(notebook: dict) -> list[str]:
     return texts
 
 
+def _image_outputs(notebook: dict) -> int:
+    """How many outputs show an image (a figure, a glued one included) in the notebook's code cells."""
+    return sum(
+        any(mime.startswith("image/") for mime in output.get("data", {}))
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+    )
+
+
 def _executed(page: str) -> nbformat.NotebookNode:
     """The notebook the build executed for ``page``: myst-nb's copy, with the outputs from the execution cache.
 
@@ -104,6 +114,20 @@ def _executed(page: str) -> nbformat.NotebookNode:
     return notebook
 
 
+def _displayed(outputs: list) -> list:
+    """The outputs with each image glued with ``display=False`` as ``glue(..., display=True)`` writes it."""
+    shown = []
+    for output in outputs:
+        output = dict(output)
+        record = output.get("metadata", {}).get("scrapbook")
+        data = output.get("data", {})
+        if record and record.get("mime_prefix") and any(k.startswith(f"{GLUE_PREFIX}image/") for k in data):
+            output["data"] = {k.removeprefix(GLUE_PREFIX): v for k, v in data.items()}
+            output["metadata"] = {**output["metadata"], "scrapbook": {**record, "mime_prefix": ""}}
+        shown.append(output)
+    return shown
+
+
 def test_every_executed_chapter_is_published_as_a_notebook():
     require_built_html()
     assert PAGES, "no notebook pages in _toc.yml"
@@ -117,13 +141,70 @@ def test_every_executed_chapter_is_published_as_a_notebook():
         first, *rest = published.cells
         assert first.cell_type == "code" and INSTALL_TAG in first.metadata.get("tags", []), f"{page}: no install cell"
         assert "import nrqb" in first.source and "%pip install" in first.source
-        # The build's own execution, outputs included: the same cells as myst-nb's executed notebook.
-        assert [c.source for c in rest] == [c.source for c in executed.cells], f"{page}: not the build's notebook"
-        assert [c.get("outputs") for c in rest] == [c.get("outputs") for c in executed.cells], (
-            f"{page}: outputs differ from the build's execution"
-        )
+        # The build's own execution, outputs included: the same code cells as myst-nb's executed notebook, with
+        # the figures glued for the text shown where they are computed (the text's copy is an attachment).
+        code, built = [c for c in rest if c.cell_type == "code"], [c for c in executed.cells if c.cell_type == "code"]
+        assert [c.source for c in code] == [c.source for c in built], f"{page}: not the build's notebook"
+        for ours, theirs in zip(code, built, strict=True):
+            assert ours.outputs == _displayed(theirs.outputs), f"{page}: outputs differ from the build's execution"
         n_outputs += sum(len(c.get("outputs", [])) for c in rest)
     assert n_outputs > 10 * len(PAGES), f"only {n_outputs} outputs in {len(PAGES)} notebooks: were they executed?"
+
+
+def _markdown(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in notebook.cells if c.cell_type == "markdown"]
+
+
+# MyST that Jupyter, Colab and Binder would show as literal text: roles, directive fences, targets, comments.
+MYST_LEFT_OVER = {
+    "a role": re.compile(r"\{[A-Za-z][\w:+.-]*\}`"),
+    "a directive fence": re.compile(r"^[ \t]*(?:`{3,}|:{3,})[ \t]*\{", re.M),
+    "a target": re.compile(r"^[ \t]*\([\w:.-]+\)=[ \t]*$", re.M),
+    "a comment": re.compile(r"^%", re.M),
+    "a labelled equation": re.compile(r"\$\$[ \t]*\([\w:.-]+\)[ \t]*$", re.M),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_notebook_text_is_markdown_that_jupyter_renders(page):
+    """No MyST construct left as literal text; every image the text names is attached; glued numbers pasted in."""
+    published = nbformat.read(NOTEBOOK_DIR / f"{page}.ipynb", as_version=4)
+    source = (BOOK_ROOT / f"{page}.md").read_text(encoding="utf-8")
+    problems = []
+    n_images = 0
+    for cell in _markdown(published):
+        for what, pattern in MYST_LEFT_OVER.items():
+            problems += [f"{what}: {m.group(0)!r}" for m in pattern.finditer(cell.source)]
+        for name in re.findall(r"\(attachment:([^)\s]+)\)", cell.source):
+            attached = cell.get("attachments", {}).get(name, {})
+            n_images += 1
+            if not any(mime.startswith("image/") and data for mime, data in attached.items()):
+                problems.append(f"image {name} is not attached to its cell")
+    assert not problems, f"{page}: {problems[:10]}"
+    # Every figure the HTML places in the text ({glue:figure}, {glue} of an image) is an image in the notebook.
+    placed = len(re.findall(r"^[ \t]*(?:`{3,}|:{3,})\{glue:figure\}", source, re.M))
+    assert n_images >= placed, f"{page}: {placed} glued figures in the text, {n_images} images in the notebook"
+    # The glued numbers are pasted in with the format the HTML uses, not left as keys.
+    text = "\n".join(c.source for c in _markdown(published))
+    for key in re.findall(r"\{glue:text\}`([\w.-]+)(?::[^`]*)?`", source):
+        assert f"`{key}" not in text, f"{page}: the glued value {key} is not pasted in"
+
+
+def test_notebook_numbers_figures_and_exercises_as_the_html_does():
+    """The charging notebook: Fig. 7.1's caption, the resonant E_B(inf) as the HTML prints it, exercise headings."""
+    import nrqb
+
+    page = "chapters/charging"
+    text = "\n".join(c.source for c in _markdown(nbformat.read(NOTEBOOK_DIR / f"{page}.ipynb", as_version=4)))
+    html = (require_built_html() / f"{page}.html").read_text(encoding="utf-8")
+    figure = re.search(r'<span class="caption-number">(Fig\. [\d.]+) </span>', html)
+    assert figure and f"**{figure.group(1)}**" in text, "the first figure's number is not the HTML's"
+    assert f"{float(nrqb.steady_state(nrqb.paper_params()).E_B):.2f}" in text
+    exercise = re.search(r"Exercise (\d+\.\d+)", html)
+    assert f"[Exercise {exercise.group(1)}](#" in text, "a reference to an exercise does not show its number"
+    assert exercise and re.search(rf"^#+ (?:<a id=[^>]*></a>)?Exercise {re.escape(exercise.group(1))}\b", text, re.M), (
+        "no exercise heading"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -209,6 +290,9 @@ def test_a_downloaded_notebook_runs_alone_in_an_empty_folder_and_reproduces_the_
     # What the book shows (the build's outputs) is what the downloaded notebook shows.
     shown, reproduced = _shown_text(stored), _shown_text(notebook)
     assert len(shown) >= 3 and shown == reproduced, "the downloaded notebook's outputs differ from the book's"
+    # Re-running shows each glued figure where it is computed, as the saved notebook does.
+    images = [_image_outputs(nb) for nb in (stored, notebook)]
+    assert images[0] >= 3 and images[0] == images[1], f"figures shown: {images[0]} saved, {images[1]} re-run"
     # And its headline number is nrqb's: E_B(inf) at resonance, the paper's parameters (Eq. (10)).
     import nrqb
 
