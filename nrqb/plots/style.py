@@ -45,6 +45,7 @@ __all__ = [
     "line_style",
     "markdown_table",
     "new_figure",
+    "parameter_table",
     "set_alt_text",
     "show",
     "show_equation",
@@ -290,3 +291,53 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], formats: Mapping
     from IPython.display import Markdown
 
     return Markdown(markdown_table(header, rows, formats))
+
+
+# How each parameter field is written in the text (the paper's symbols).
+SYMBOLS = {
+    "Gamma": r"\Gamma",
+    "kappa_a": r"\kappa_a",
+    "kappa_b": r"\kappa_b",
+    "epsilon": r"\varepsilon",
+    "phi": r"\phi",
+    "J": "J",
+    "Delta_a": r"\Delta_a",
+    "Delta_b": r"\Delta_b",
+    "Delta_c": r"\Delta_c",
+    "omega": r"\omega",
+    "g_a": "g_a",
+    "g_b": "g_b",
+    "gamma_m": r"\gamma_m",
+    "n_th_a": r"n_{\mathrm{th},a}",
+    "n_th_b": r"n_{\mathrm{th},b}",
+    "n_th_c": r"n_{\mathrm{th},c}",
+}
+
+
+def parameter_table(p: Any, digits: int = 6) -> Any:
+    r"""A parameter set (:class:`nrqb.Params`, :class:`nrqb.ThreeModeParams`) as a table: symbol, value, meaning.
+
+    Instead of the dataclass's one-line repr, which a reader must scroll sideways. Scalars are shown to ``digits``
+    significant digits (a phase also as a multiple of :math:`\pi` where it is one); array fields by their shape
+    and range. The meanings (with units) are :data:`nrqb.validation.RULES`' descriptions.
+    """
+    import numpy as np
+
+    from ..validation import RULES
+
+    def value(name: str) -> str:
+        v = np.asarray(getattr(p, name))
+        if v.ndim:
+            size, what = (np.abs(v), "modulus ") if np.iscomplexobj(v) else (v, "")
+            return f"array of shape {v.shape}, {what}{size.min():.{digits}g} to {size.max():.{digits}g}"
+        x = v.item()
+        text = f"{x:.{digits}g}" if not isinstance(x, complex) else f"{x.real:.{digits}g}{x.imag:+.{digits}g}i"
+        if name == "phi" and x and (k := round(x / np.pi * 4)) and abs(x - k * np.pi / 4) < 1e-12:
+            multiple = {1: r"\pi/4", 2: r"\pi/2", 3: r"3\pi/4", 4: r"\pi"}.get(abs(k), rf"{abs(k)}\pi/4")
+            text += f" $= {'-' if k < 0 else ''}{multiple}$"
+        return text
+
+    rules = RULES[type(p)._owner]
+    meaning = {name: rule.what.replace("units of omega", r"units of $\omega$") for name, rule in rules.items()}
+    rows = [(f"${SYMBOLS.get(name, name)}$", value(name), meaning[name]) for name in rules]
+    return table([f"`{type(p).__name__}`", "value", "meaning"], rows)
