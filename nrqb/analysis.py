@@ -251,6 +251,34 @@ def _refine(
     return (float(-res.fun), float(res.x)) if -res.fun > best_f else (best_f, best_t)
 
 
+def _zoom(
+    f: Callable[[NDArray], NDArray], lo: float, hi: float, best_t: float, best_f: float, n: int = 1025, rounds: int = 2
+) -> tuple[float, float]:
+    """Maximise a vectorised ``f`` on ``[lo, hi]``: ``rounds`` dense grids, each around the last best point, then
+    the vertex of the parabola through the best point and its neighbours; the grid point is kept if it is better.
+
+    For the closed form, where one call on ``n`` times costs about what a call on one time costs, this needs three
+    calls where Brent needs ten. Each round shrinks the bracket by ``(n - 1) / 2``.
+    """
+    for _ in range(rounds):
+        if not hi > lo:
+            break
+        x = np.linspace(lo, hi, n)
+        y = np.asarray(f(x), dtype=float)
+        j = int(np.argmax(y))
+        if y[j] > best_f:
+            best_f, best_t = float(y[j]), float(x[j])
+        lo, hi = float(x[max(j - 1, 0)]), float(x[min(j + 1, n - 1)])
+    if 0 < j < n - 1:
+        curvature = y[j + 1] - 2.0 * y[j] + y[j - 1]
+        if curvature < 0:
+            vertex = float(x[j] - 0.5 * (x[1] - x[0]) * (y[j + 1] - y[j - 1]) / curvature)
+            value = float(np.asarray(f(np.array([vertex])), dtype=float)[0])
+            if value > best_f:
+                best_f, best_t = value, vertex
+    return best_f, best_t
+
+
 def maximum_on_grid(f: Callable[[NDArray], NDArray], t: ArrayLike) -> tuple[float, float]:
     r"""Largest value of a smooth function of time and where it is: the best point of ``t``, refined by Brent.
 
@@ -313,7 +341,8 @@ def peak_power(p: Params, t_max: float | None = None, *, n_grid: int | None = No
         Fixed-grid mode for many parameter sets at once (the robustness studies): a uniform grid of ``n_grid``
         points on :math:`[0, t_{max}]`, shared by all entries of ``p``, then ``refine`` golden-section steps per
         entry. The caller is responsible for the grid resolving ``p``'s rates. Default: the resolved mode, where
-        :func:`time_grid` chooses the grid from ``p``'s own rates and bounded Brent refines the best point.
+        :func:`time_grid` chooses the grid from ``p``'s own rates and two dense grids and a parabola refine the
+        best point.
     refine : int
         Golden-section steps of the fixed-grid mode (each shrinks the bracket by 0.618).
 
@@ -337,7 +366,7 @@ def peak_power(p: Params, t_max: float | None = None, *, n_grid: int | None = No
     t, resolved = time_grid(p, t_max)
     P = evolve(p, t).P
     k = int(np.argmax(P))
-    best_P, best_t = _refine(
+    best_P, best_t = _zoom(
         lambda x: evolve(p, x).P, float(t[max(k - 1, 0)]), float(t[min(k + 1, t.size - 1)]), float(t[k]), float(P[k])
     )
     return PowerPeak(P=best_P, t=best_t, Jt=_scaled_time(p, best_t), resolved=resolved)

@@ -46,6 +46,33 @@ def test_peak_power_is_the_maximum_of_an_ode_solution(changes):
     assert peak.Jt == pytest.approx(abs(p.J) * peak.t)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_peak_power_is_as_high_as_brent_finds_and_where_the_power_is_stationary(seed):
+    """The dense-grid refinement against bounded Brent on the closed form, around random parameters' peaks."""
+    from scipy.optimize import minimize_scalar
+
+    rng = np.random.default_rng(seed)
+    p = nrqb.paper_params(
+        Gamma=10 ** rng.uniform(-3, 0),
+        kappa_a=10 ** rng.uniform(-4, -1),
+        kappa_b=10 ** rng.uniform(-4, -1),
+        phi=rng.uniform(0, np.pi),
+        J=10 ** rng.uniform(-3, 0),
+        Delta_b=rng.normal(0, 0.05),
+    )
+    peak = peak_power(p)
+    t, _ = time_grid(p, None)
+    k = int(np.searchsorted(t, peak.t))
+    lo, hi = t[max(k - 2, 0)], t[min(k + 2, t.size - 1)]
+    brent = minimize_scalar(lambda x: -float(nrqb.evolve(p, x).P), bounds=(lo, hi), method="bounded")
+    assert peak.P >= -brent.fun * (1 - 1e-13)
+    assert peak.t == pytest.approx(brent.x, rel=1e-5)
+    if peak.t > 0:  # an interior maximum: the power is stationary there (dP/dt = 0 to the resolution in t)
+        h = 1e-4 * peak.t
+        before, after = nrqb.evolve(p, np.array([peak.t - h, peak.t + h])).P
+        assert max(before, after) <= peak.P
+
+
 @pytest.mark.parametrize("t_max", [1e3, 1e6, 1e12, 1e300])
 def test_peak_power_does_not_depend_on_a_long_window(t_max):
     """Regression: on long windows a fixed 4001-point grid reported 0.078 at t = 250 (1e6) or 0 at t = 0 (1e300)."""
