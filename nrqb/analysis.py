@@ -260,16 +260,17 @@ def _zoom(
     For the closed form, where one call on ``n`` times costs about what a call on one time costs, this needs three
     calls where Brent needs ten. Each round shrinks the bracket by ``(n - 1) / 2``.
     """
+    if not (hi > lo and rounds > 0):
+        return best_f, best_t
+    x, y, j = np.array([best_t]), np.array([best_f]), 0
     for _ in range(rounds):
-        if not hi > lo:
-            break
         x = np.linspace(lo, hi, n)
         y = np.asarray(f(x), dtype=float)
         j = int(np.argmax(y))
         if y[j] > best_f:
             best_f, best_t = float(y[j]), float(x[j])
         lo, hi = float(x[max(j - 1, 0)]), float(x[min(j + 1, n - 1)])
-    if 0 < j < n - 1:
+    if 0 < j < x.size - 1:
         curvature = y[j + 1] - 2.0 * y[j] + y[j - 1]
         if curvature < 0:
             vertex = float(x[j] - 0.5 * (x[1] - x[0]) * (y[j + 1] - y[j - 1]) / curvature)
