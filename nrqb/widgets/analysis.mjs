@@ -8,7 +8,7 @@
 // e^{-40}, keeping the spacing below 1/(12 |Im lambda|) where oscillations survive; peakPower() takes the best
 // grid point of P = dE_B/dt (paper Eq. 12) and refines it with bounded Brent (scipy's fminbound, ported below).
 
-import { eigenvalues, evolveInto, invertibleDrift, ParameterError } from "./physics.mjs";
+import { eigenvalues, evolveInto, ParameterError, spectrum } from "./physics.mjs";
 
 const DECAY_LENGTHS = 40;
 const POINTS_PER_RATE = 12;
@@ -196,11 +196,11 @@ export function fminbound(f, lo, hi, xatol = 1e-5, maxiter = 500) {
  *   (NaN where J = 0); resolved is false when the grid could not resolve every transient of the window.
  */
 export function peakPower(p, tMax) {
-  const { m, f0, omega, params } = invertibleDrift(p, "peakPower");
+  const sp = spectrum(p);
   const { t, resolved } = timeGrid(p, tMax);
   const n = t.length;
   const grid = { E_A: new Float64Array(n), E_B: new Float64Array(n), eta: new Float64Array(n), P: new Float64Array(n) };
-  evolveInto(m, f0, omega, t, grid, 0);
+  evolveInto(sp, t, grid, 0);
   let k = 0;
   for (let i = 1; i < n; i++) if (grid.P[i] > grid.P[k]) k = i;
   let bestP = grid.P[k];
@@ -212,7 +212,7 @@ export function peakPower(p, tMax) {
     const at = new Float64Array(1);
     const minusP = (x) => {
       at[0] = x;
-      evolveInto(m, f0, omega, at, one, 0);
+      evolveInto(sp, at, one, 0);
       return -one.P[0];
     };
     const res = fminbound(minusP, lo, hi, 1e-12 * Math.max(hi, 1e-300));
@@ -221,6 +221,6 @@ export function peakPower(p, tMax) {
       bestT = res.x;
     }
   }
-  const J = Math.abs(params.J);
+  const J = Math.abs(sp.params.J);
   return { P: bestP, t: bestT, Jt: J > 0 ? J * bestT : NaN, resolved };
 }

@@ -12,9 +12,11 @@
 // State rules: a value that cannot be computed leaves the plot and readout at the last valid state and sets a
 // message (never an exception); slider ranges are fixed when the explorer is made and never change; a value
 // outside its slider's range keeps its thumb at the end but its text and aria-valuetext show the true value.
+// Precision: every number comes from physics.mjs, exact to rounding however far apart the rates are (tested
+// against 50-digit arithmetic at rate ratios up to 1e14), so a valid result carries no accuracy caution.
 
-import { peakPower, rateScales } from "./analysis.mjs";
-import { evolve, evolveInto, exceptionalCoupling, invertibleDrift, steadyState } from "./physics.mjs";
+import { peakPower } from "./analysis.mjs";
+import { evolve, evolveInto, exceptionalCoupling, spectrum, steadyState, steadyStateOf } from "./physics.mjs";
 
 /** Points of the charging view's time grid (4 panels of this many points). */
 export const N_TIME = 2000;
@@ -78,26 +80,6 @@ function requireFiniteResult(...arrays) {
   if (!allFinite(...arrays)) throw new Error("the result is not finite for these parameters");
 }
 
-/** Rate ratio beyond which the browser's closed form (eps x fastest/slowest rate) is flagged as approximate. */
-export const STIFF = 1e7;
-
-/**
- * A caution when the rates of these parameter sets are so far apart that rounding in the closed form
- * (about 2.2e-16 x fastest/slowest rate, relative) may show; "" otherwise. nrqb in Python stays exact there.
- */
-export function stiffnessCaution(...sets) {
-  let worst = 0;
-  for (const p of sets) {
-    const [fast, slow] = rateScales(p);
-    worst = Math.max(worst, slow > 0 ? fast / slow : Infinity);
-  }
-  if (!(worst > STIFF)) return "";
-  return (
-    `Rates differ by a factor ${formatNumber(worst, 2)}: the browser's numbers are accurate to about ` +
-    `${formatNumber(2.2e-16 * worst, 2)} relative here (nrqb in Python is exact to rounding).`
-  );
-}
-
 // ---------------------------------------------------------------- the three views
 
 function computeCharging(v) {
@@ -125,7 +107,6 @@ function computeCharging(v) {
       Jt_peak: J > 0 ? J * peak.t : null,
     },
     peakResolved: peak.resolved,
-    caution: stiffnessCaution(p),
   };
 }
 
@@ -147,9 +128,9 @@ function computeDamping(v) {
   const eta_inf = new Float64Array(N_MAP);
   for (let i = 0; i < N_MAP; i++) {
     const p = paramsOf({ ...v, r: r[i] });
-    const { m, f0, omega } = invertibleDrift(p, "evolve");
-    evolveInto(m, f0, omega, t, grid, i * N_MAP);
-    const ss = steadyState(p);
+    const sp = spectrum(p);
+    evolveInto(sp, t, grid, i * N_MAP);
+    const ss = steadyStateOf(sp);
     E_B_inf[i] = ss.E_B;
     eta_inf[i] = ss.eta;
   }
@@ -167,7 +148,6 @@ function computeDamping(v) {
     eta_inf,
     readout: { E_B_inf: ss.E_B, E_A_inf: ss.E_A, eta_inf: ss.eta, P_peak: peak.P, t_peak: peak.t, Jt_peak: J * peak.t },
     peakResolved: peak.resolved,
-    caution: stiffnessCaution(p, paramsOf({ ...v, r: r[0] }), paramsOf({ ...v, r: r[N_MAP - 1] })),
   };
 }
 
@@ -236,10 +216,6 @@ function computeEP(v) {
     byDelta,
     shadedR: missingRuns(r, byR.J_EP),
     shadedDelta: missingRuns(Delta, byDelta.J_EP),
-    caution: stiffnessCaution(
-      { ...base, J: 0.5 * v.Gamma, kappa_b: r[0] * v.kappa_a, Delta_b: v.Delta_a },
-      { ...base, J: 0.5 * v.Gamma, kappa_b: r[N_CUT - 1] * v.kappa_a, Delta_b: v.Delta_a },
-    ),
     readout: {
       J_EP_r: atR.J_EP[0],
       E_nor_r: atR.E_nor[0],
@@ -316,7 +292,7 @@ export class ExplorerState {
       this.result = result;
       this.validValues = { ...this.values };
       this.valid = true;
-      this.message = result.caution || "";
+      this.message = "";
       return true;
     } catch (err) {
       this.valid = false;
