@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,9 @@ from _bookfiles import is_notebook, page_source, toc_pages
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools" / "browser"))
+import offline  # tools/browser/offline.py: the flags every browser check launches Chromium with
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,16 +46,7 @@ BOOK_ROOT = Path(os.environ.get("NRQB_BOOK_ROOT", REPO)).resolve()
 HTML_DIR = Path(os.environ.get("NRQB_HTML_DIR", BOOK_ROOT / "_build" / "html")).resolve()
 SHOTS_DIR = Path(os.environ.get("NRQB_SCREENSHOT_DIR", REPO / "_build" / "screenshots")).resolve()
 CHROMIUM = os.environ.get("NRQB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_FLAGS = offline.CHROMIUM_FLAGS  # one list of flags for every browser check (tools/browser/offline.py)
 PAGE_TIMEOUT_MS = 30_000  # on an idle machine; every limit is scaled by slowdown() and by the page's work
 
 
