@@ -106,7 +106,12 @@ def test_student_config_hides_solutions_and_sources():
     assert normal["sphinx"]["config"].get("hide_solutions", False) is False
     # everything else is the book's own configuration
     assert student["repository"] == normal["repository"]
-    assert student["launch_buttons"] == normal["launch_buttons"]
+    # no launch buttons: Colab and Binder would open the published notebooks, which carry the solutions
+    assert normal["launch_buttons"]["colab_url"] and normal["launch_buttons"]["binderhub_url"]
+    assert student["launch_buttons"]["colab_url"] == student["launch_buttons"]["binderhub_url"] == ""
+    assert {k: v for k, v in student["launch_buttons"].items() if not k.endswith("_url")} == {
+        k: v for k, v in normal["launch_buttons"].items() if not k.endswith("_url")
+    }
     for config in (normal, student):
         for name, path in config["sphinx"].get("local_extensions", {}).items():
             assert Path(path).is_absolute(), f"local extension {name} path {path} must be absolute in the copy"
@@ -141,3 +146,12 @@ def test_student_html_contains_no_solution(tmp_path):
         if needle in text
     ]
     assert not leaks, f"solution text in the student build: {leaks}"
+    # The normal build offers Colab and Binder (they open the published notebooks, solutions included); the
+    # student build does not.
+    assert "colab.research.google.com" in normal_page and "mybinder.org" in normal_page
+    launch = [
+        name
+        for name, text in outputs[True].items()
+        if name.endswith(".html") and ("colab.research.google.com" in text or "mybinder.org" in text)
+    ]
+    assert not launch, f"launch links to notebooks with solutions in the student build: {launch}"

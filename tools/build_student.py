@@ -3,7 +3,8 @@
 ``make book-student`` runs ``python tools/build_student.py``: it writes a copy of ``_config.yml`` with
 sphinx-exercise's ``hide_solutions: true`` (which drops every ``{solution}`` and gated ``{solution-start}`` block,
 code cells included, before the HTML is written), without the page-source downloads (``_sources/`` would hold the
-full ``.md`` and ``.ipynb`` files, solutions and all), and runs
+full ``.md`` and ``.ipynb`` files, solutions and all) and without the Colab and Binder buttons (they open the
+published notebooks, solutions and all), and runs
 
     jupyter-book build <book> --config <that copy> --path-output _build/student --all -W -n --keep-going
 
@@ -61,6 +62,9 @@ def book_config(book_dir: Path, *, student: bool, config_file: Path | None = Non
         sphinx_config["hide_solutions"] = True
         sphinx_config["html_copy_source"] = False
         config.setdefault("html", {})["use_download_button"] = False
+        # Colab and Binder would open the published notebooks, which carry the solutions.
+        launch = config.setdefault("launch_buttons", {})
+        launch["colab_url"] = launch["binderhub_url"] = ""
         config["title"] = f"{config.get('title', 'Book')} (student edition)"
     return config
 
