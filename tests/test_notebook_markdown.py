@@ -141,7 +141,7 @@ def test_code_spans_and_code_fences_are_left_alone():
     assert not context.warnings
 
 
-def test_exercises_and_solutions_become_headings_and_keep_the_solution():
+def test_exercises_become_headings_and_solutions_fold_as_in_the_html():
     source = (
         "```{exercise} Slaved cavity\n:label: ex-1\n\nShow that $c$ follows $a$.\n```\n\n"
         "````{solution} ex-1\n:class: dropdown\n\nIt does:\n\n```python\nprint(1)\n```\n````\n\n"
@@ -152,11 +152,74 @@ def test_exercises_and_solutions_become_headings_and_keep_the_solution():
     out, context = convert(source, exercises=titles)
     assert out.source == (
         '#### <a id="ex-1"></a>Exercise 7.1 (Slaved cavity)\n\nShow that $c$ follows $a$.\n\n'
-        "#### Solution to [Exercise 7.1 (Slaved cavity)](#ex-1)\n\nIt does:\n\n```python\nprint(1)\n```\n\n"
+        "<details>\n<summary>Solution to [Exercise 7.1 (Slaved cavity)](#ex-1)</summary>\n\n"
+        "It does:\n\n```python\nprint(1)\n```\n\n</details>\n\n"
         "#### Solution to [Exercise 7.1 (Slaved cavity)](#ex-1)\n\nText of the gated solution."
     )
-    assert convert("```{solution-end}\n```")[0].source == ""
+    assert convert("```{solution-end}\n```")[0].source == nm.SOLUTION_END
     assert not context.warnings
+
+
+def test_cells_are_cut_at_headings_but_not_inside_code_math_or_details():
+    source = (
+        "Intro.\n\n## A\n\nText\n\n```python\n# not a heading\n```\n\n$$\n# x\n$$\n\n"
+        "<details>\n<summary>S</summary>\n\n# inside\n\n</details>\n\n### B\nEnd."
+    )
+    assert nm.split_at_headings(source) == [
+        "Intro.",
+        "## A\n\nText\n\n```python\n# not a heading\n```\n\n$$\n# x\n$$\n\n"
+        "<details>\n<summary>S</summary>\n\n# inside\n\n</details>",
+        "### B\nEnd.",
+    ]
+
+
+def _md(source, **extra):
+    return {"cell_type": "markdown", "id": f"c{abs(hash(source)) % 10**8}", "metadata": {}, "source": source, **extra}
+
+
+def _code(source):
+    return {
+        "cell_type": "code",
+        "id": f"k{len(source)}{source[0]}",
+        "metadata": {},
+        "source": source,
+        "outputs": [],
+        "execution_count": 1,
+    }
+
+
+def test_a_gated_solution_folds_exactly_its_own_cells_in_jupyterlab():
+    end = nm.SOLUTION_END
+    image = {"image/png": "iVBO"}
+    cells = [
+        _md(
+            "#### Exercise 1.1\n\nDo it.\n\n#### Solution to Exercise 1.1\n\nFirst ![f](attachment:f.png)",
+            attachments={"f.png": image},
+        ),
+        _code("x = 1"),
+        _md(f"More.\n{end}\n\n#### Exercise 1.2\n\nAgain.\n\n#### Solution to Exercise 1.2\n\nHere."),
+        _code("y = 2"),
+        _md(f"{end}\n\nText after the solution, under no heading."),
+    ]
+    out = nm.fold_gated_solutions(cells)
+    sources = [c["source"] for c in out]
+    assert sources == [
+        "#### Exercise 1.1\n\nDo it.",
+        "#### Solution to Exercise 1.1",
+        "First ![f](attachment:f.png)",
+        "x = 1",
+        "More.",
+        "#### Exercise 1.2\n\nAgain.",
+        "#### Solution to Exercise 1.2",
+        "Here.",
+        "y = 2",
+        "Text after the solution, under no heading.",
+    ]
+    folded = [c["source"].split("\n")[0] for c in out if c["metadata"].get(nm.HEADING_COLLAPSED)]
+    # The second solution is followed by text under no heading, which folding it would hide: it stays open.
+    assert folded == ["#### Solution to Exercise 1.1"]
+    assert out[2]["attachments"] == {"f.png": image} and not any("attachments" in c for c in out[:2])
+    assert len({c["id"] for c in out}) == len(out)
 
 
 def test_equations_are_kept_and_a_labelled_one_gets_its_anchor_and_number():

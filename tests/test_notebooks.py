@@ -190,6 +190,28 @@ def test_notebook_text_is_markdown_that_jupyter_renders(page):
         assert f"`{key}" not in text, f"{page}: the glued value {key} is not pasted in"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_solution_is_folded_in_the_notebook_as_in_the_html(page):
+    """A prose solution is a ``<details>``; a gated one (with code cells) a heading alone in its cell, marked for
+    JupyterLab to open folded, with every cell of the solution below it, up to the next heading."""
+    published = nbformat.read(NOTEBOOK_DIR / f"{page}.ipynb", as_version=4)
+    source = (BOOK_ROOT / f"{page}.md").read_text(encoding="utf-8")
+    cells = published.cells
+    prose = len(re.findall(r"^`{3,}\{solution\}", source, re.M))
+    gated = len(re.findall(r"^`{3,}\{solution-start\}", source, re.M))
+    details = sum(c.source.count("<summary>Solution to") for c in _markdown(published))
+    headings = [
+        i for i, c in enumerate(cells) if c.cell_type == "markdown" and "Solution to" in c.source.split("\n")[0]
+    ]
+    assert details == prose, f"{page}: {prose} prose solutions, {details} folded as <details>"
+    assert len(headings) == gated, f"{page}: {gated} gated solutions, {len(headings)} solution headings"
+    for i in headings:
+        assert cells[i].metadata.get("jp-MarkdownHeadingCollapsed") is True, f"{page}: cell {i} is not folded"
+        assert "\n" not in cells[i].source.strip(), f"{page}: the solution heading shares its cell with its text"
+        following = cells[i + 1] if i + 1 < len(cells) else None
+        assert following is not None and not following.source.startswith("#"), f"{page}: nothing folded under {i}"
+
+
 def test_notebook_numbers_figures_and_exercises_as_the_html_does():
     """The charging notebook: Fig. 7.1's caption, the resonant E_B(inf) as the HTML prints it, exercise headings."""
     import nrqb

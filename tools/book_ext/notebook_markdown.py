@@ -56,6 +56,10 @@ ADMONITIONS = {
     "topic": "",
     "admonition": "",
 }
+#: What ``{solution-end}`` becomes: a marker that :func:`fold_gated_solutions` removes.
+SOLUTION_END = "<!-- nrqb: solution end -->"
+#: The cell metadata with which JupyterLab opens a heading cell folded, with the cells under it.
+HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
 XREF_ROLES = {"ref", "numref", "doc", "eq", "term", "download"}
 # Characters that would start Markdown syntax (or math) if a pasted value contained them.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|$])")
@@ -63,6 +67,7 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*
 _DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z0-9_:+.-]+)\}\s*(?P<args>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[A-Za-z0-9_-]+):(?:\s+(?P<value>.*))?$")
 _TARGET = re.compile(r"^[ \t]*\((?P<label>[^()\s]+)\)=[ \t]*$")
+_SOLUTION_HEADING = re.compile(r"#### (<a id=[^>]*></a>)?Solution to ")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*)$")
 _COMMENT = re.compile(r"^[ \t]*%")
 _MATH_OPEN = re.compile(r"^[ \t]*\$\$")
@@ -410,12 +415,17 @@ class _Converter:
         anchor = self.context.anchor(label)
         own = self.context.anchor(d.options["label"]) if d.options.get("label") else ""
         head = f'<a id="{own}"></a>' if own else ""
-        return [f"#### {head}Solution to [{self.exercise_title(label)}](#{anchor})", "", *self.block(d.content)]
+        title = f"Solution to [{self.exercise_title(label)}](#{anchor})"
+        if d.name == "solution" and "dropdown" in d.options.get("class", "").split():
+            return [*([head] if head else []), *self.details(title, d.content)]  # folded, as in the HTML
+        # A gated solution ({solution-start} ... {solution-end}) spans cells: a heading, which the notebook
+        # folds with the cells below it (fold_gated_solutions), up to the end marker.
+        return [f"#### {head}{title}", "", *self.block(d.content)]
 
     d_solution_start = d_solution
 
     def d_solution_end(self, d: _Directive) -> list[str]:
-        return []
+        return [SOLUTION_END]
 
     d_exercise_end = d_solution_end
 
@@ -611,3 +621,80 @@ def convert(source: str, context: Context, exercises: dict[str, str] | None = No
     converter = _Converter(context, exercises or {})
     lines = converter.block(source.splitlines())
     return Converted("\n".join(lines), converter.attachments)
+
+
+def split_at_headings(source: str) -> list[str]:
+    """``source`` cut before each heading line (outside code fences, ``$$`` math and ``<details>``), so that each
+    heading starts a cell, as JupyterLab needs to fold a heading with what follows it. Parts are stripped."""
+    parts: list[list[str]] = [[]]
+    fence, in_math, details = "", False, 0
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if fence:
+            if stripped.startswith(fence) and not stripped[len(fence) :].strip():
+                fence = ""
+        elif match := re.match(r"(`{3,}|~{3,})", stripped):
+            fence = match.group(1)
+        else:
+            if not in_math and not details and _HEADING.match(line) and any(x.strip() for x in parts[-1]):
+                parts.append([])
+            in_math ^= stripped.count("$$") % 2 == 1
+            details += stripped.count("<details") - stripped.count("</details>")
+        parts[-1].append(line)
+    return [text for text in ("\n".join(part).strip() for part in parts) if text]
+
+
+def fold_gated_solutions(cells: list[dict]) -> list[dict]:
+    """Markdown cells split at headings (:func:`split_at_headings`), each gated solution's heading marked folded.
+
+    A heading "Solution to ..." left by ``{solution-start}`` folds, in JupyterLab, every cell below it up to the
+    next heading of the same or a higher level. It is marked folded only where that is exactly the solution: when
+    the cell after its end marker starts with a heading, or the notebook ends. Otherwise it stays open (and shown).
+    Attachments go with the part that names them; cell ids stay unique.
+    """
+    out: list[dict] = []
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            out.append(cell)
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        parts = []
+        for part in split_at_headings(source):
+            # A solution's heading alone in its cell: JupyterLab folds the cells below a heading, not its own text.
+            heading, _, rest = part.partition("\n")
+            parts += [heading, rest.strip()] if _SOLUTION_HEADING.match(heading) and rest.strip() else [part]
+        for k, part in enumerate(parts):
+            piece = {**cell, "source": part, "metadata": dict(cell.get("metadata", {}))}
+            if cell.get("id"):
+                piece["id"] = cell["id"] if k == 0 else f"{cell['id']}-{k}"
+            named = {n: a for n, a in cell.get("attachments", {}).items() if f"attachment:{n}" in part}
+            piece.pop("attachments", None)
+            if named:
+                piece["attachments"] = named
+            out.append(piece)
+    for i, cell in enumerate(out):
+        if cell["cell_type"] == "markdown" and _SOLUTION_HEADING.match(cell["source"]):
+            end = next((j for j in range(i, len(out)) if SOLUTION_END in _source(out[j])), None)
+            if end is None:
+                continue
+            after = _source(out[end]).split(SOLUTION_END, 1)[1].strip()
+            following = out[end + 1] if end + 1 < len(out) else None
+            closes = not after and (following is None or _is_heading_cell(following))
+            if closes:
+                cell["metadata"][HEADING_COLLAPSED] = True
+    kept = []
+    for cell in out:
+        if cell["cell_type"] == "markdown" and SOLUTION_END in _source(cell):
+            cell["source"] = _source(cell).replace(SOLUTION_END, "").strip()
+            if not cell["source"]:
+                continue
+        kept.append(cell)
+    return kept
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _is_heading_cell(cell: dict) -> bool:
+    return cell["cell_type"] == "markdown" and bool(_HEADING.match(_source(cell).split("\n", 1)[0]))

@@ -350,7 +350,8 @@ class SphinxContext:
 
 def reader_notebook(notebook: dict, context: Any) -> dict:
     """The executed notebook as its readers open it: MyST markdown converted, glued figures shown, hidden parts
-    folded (tools/book_ext/notebook_markdown.py says what each construct becomes); outputs otherwise kept."""
+    and solutions folded (tools/book_ext/notebook_markdown.py says what each construct becomes; markdown cells are
+    cut at headings so that JupyterLab can fold a solution); outputs otherwise kept."""
     notebook = copy.deepcopy(notebook)
     sources = [_source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"]
     exercises = notebook_markdown.exercise_titles(sources)
@@ -358,8 +359,6 @@ def reader_notebook(notebook: dict, context: Any) -> dict:
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             converted = notebook_markdown.convert(_source(cell), context, exercises)
-            if not converted.source.strip():
-                continue  # only a marker the HTML does not show ({solution-end})
             cell["source"] = converted.source
             if converted.attachments:
                 cell["attachments"] = converted.attachments
@@ -367,7 +366,7 @@ def reader_notebook(notebook: dict, context: Any) -> dict:
             show_glued_figures(cell)
             fold_hidden_parts(cell)
         cells.append(cell)
-    notebook["cells"] = cells
+    notebook["cells"] = notebook_markdown.fold_gated_solutions(cells)
     return notebook
 
 
