@@ -4,7 +4,8 @@ For each explorer page (charging: 2,000 time points x 4 panels; optimal damping:
 curves; the EP battery: two cuts of 201 points) it presses arrow keys on a slider ``--moves`` times (default 240)
 and measures, inside the page, the time from the slider's ``input`` event to the end of the next painted frame (a
 task posted from the first animation frame after the event runs once that frame has been rendered); it reports the
-median and 95th percentile, and the explorer's own recomputation time (``ExplorerState.recompute``). It also
+median and 95th percentile, and the explorer's own recomputation time (``ExplorerState.recompute``), beside the
+probe's floor: the same key presses on a bare range input that does no work (about one display frame). It also
 reports each page's weight (every response body, raw and gzip-compressed, without and with the chapter's own
 figures) against a text page, and the first contentful paint.
 
@@ -50,14 +51,37 @@ PROBE = """() => {
 
 
 def measure_moves(page, slider: str, moves: int) -> np.ndarray:
+    return measure_input(page, f".nrqb-explorer input[data-param={slider}]", moves)
+
+
+def measure_input(page, selector: str, moves: int) -> np.ndarray:
+    """Input -> painted frame times (ms) of ``moves`` arrow-key presses on the range input ``selector``."""
     page.evaluate(PROBE)
-    handle = page.locator(f".nrqb-explorer input[data-param={slider}]")
+    handle = page.locator(selector)
     handle.focus()
     for i in range(moves):
         # right then left in runs of 10, so the value stays inside the range
         page.keyboard.press("ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft")
         page.wait_for_function("n => window.__frames.length > n", arg=i)
     return np.asarray(page.evaluate("() => window.__frames"))
+
+
+def measure_floor(browser, base_url: str, moves: int) -> np.ndarray:
+    """The probe's floor: the same key presses on a bare range input that does no work (on the text page).
+
+    An input event waits for the next frame and the probe for that frame to be painted, so even a slider that
+    computes nothing shows about one display frame (16.7 ms at 60 Hz); an explorer's excess over this floor is
+    the time its update adds."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + TEXT_PAGE + ".html", wait_until="load")
+    page.evaluate(
+        """() => { const s = document.createElement('input'); s.type = 'range'; s.id = 'nrqb-floor';
+            s.min = 0; s.max = 100; s.value = 50; document.querySelector('.bd-article').prepend(s); }"""
+    )
+    frames = measure_input(page, "#nrqb-floor", moves)
+    context.close()
+    return frames
 
 
 def measure_compute(page, repeats: int = 40) -> np.ndarray:
@@ -125,6 +149,11 @@ def main() -> None:
                 f"  {view:<10}{median:>27.1f} ms{p95:>6.1f} ms{frames.max():>6.1f} ms{np.median(compute):>16.2f} ms"
                 f"   ({verdict} {AIM_MEDIAN_MS:.0f}/{AIM_P95_MS:.0f} ms)"
             )
+        floor = measure_floor(browser, base_url, args.moves)
+        print(
+            f"  {'(floor)':<10}{np.median(floor):>27.1f} ms{np.percentile(floor, 95):>6.1f} ms{floor.max():>6.1f} ms"
+            f"{'':>19}   (a bare range input that does no work: the probe's own latency)"
+        )
         print("Page weight (every response body; 'no figures' leaves out the chapter's own images)")
         print(f"  {'page':<28}{'raw':>10}{'gzip':>10}{'raw, no figures':>17}{'gzip, no figures':>18}{'FCP':>9}")
         text = page_weight(browser, base_url, TEXT_PAGE, args.html)
