@@ -17,6 +17,20 @@ REFERENCE_PAGES = {
 }
 
 
+#: The jupytext header that makes a small test book's page a notebook the build executes.
+FRONT_MATTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
 def toc_pages(toc_file: Path) -> list[str]:
     """Document names (``chapters/charging``) of every file in a jb-book ``_toc.yml``, in reading order."""
     toc = yaml.safe_load(Path(toc_file).read_text(encoding="utf-8"))

@@ -22,7 +22,7 @@ import jupytext
 import nbformat
 import pytest
 import yaml
-from _bookfiles import is_notebook, page_source, toc_pages
+from _bookfiles import FRONT_MATTER, is_notebook, page_source, toc_pages
 from jupyter_cache import get_cache
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,17 +32,6 @@ sys.modules[_spec.name] = nrqb_exec  # its dataclasses look their module up
 _spec.loader.exec_module(nrqb_exec)
 
 JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
-FRONT_MATTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 # myst-nb's own message when it executes a notebook itself: in cache mode with this extension it never should.
 MYSTNB_EXECUTES = "Executing notebook using"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _bookfiles import FRONT_MATTER
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("build_student", REPO / "tools" / "build_student.py")
@@ -24,17 +25,6 @@ EXERCISE_TEXT = "EXERCISE-STATEMENT-7f3a: show that the battery charges."
 PROSE_SOLUTION = "PROSE-SOLUTION-91c2"
 CODE_SOLUTION = "CODE-SOLUTION-5d08"
 
-FRONT_MATTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 EXERCISES_PAGE = f"""{FRONT_MATTER}
 # Exercises

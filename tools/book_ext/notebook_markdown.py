@@ -657,9 +657,8 @@ def fold_gated_solutions(cells: list[dict]) -> list[dict]:
         if cell["cell_type"] != "markdown":
             out.append(cell)
             continue
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         parts = []
-        for part in split_at_headings(source):
+        for part in split_at_headings(cell_source(cell)):
             # A solution's heading alone in its cell: JupyterLab folds the cells below a heading, not its own text.
             heading, _, rest = part.partition("\n")
             parts += [heading, rest.strip()] if _SOLUTION_HEADING.match(heading) and rest.strip() else [part]
@@ -674,27 +673,27 @@ def fold_gated_solutions(cells: list[dict]) -> list[dict]:
             out.append(piece)
     for i, cell in enumerate(out):
         if cell["cell_type"] == "markdown" and _SOLUTION_HEADING.match(cell["source"]):
-            end = next((j for j in range(i, len(out)) if SOLUTION_END in _source(out[j])), None)
+            end = next((j for j in range(i, len(out)) if SOLUTION_END in cell_source(out[j])), None)
             if end is None:
                 continue
-            after = _source(out[end]).split(SOLUTION_END, 1)[1].strip()
+            after = cell_source(out[end]).split(SOLUTION_END, 1)[1].strip()
             following = out[end + 1] if end + 1 < len(out) else None
-            closes = not after and (following is None or _is_heading_cell(following))
-            if closes:
+            if not after and (following is None or _is_heading_cell(following)):
                 cell["metadata"][HEADING_COLLAPSED] = True
     kept = []
     for cell in out:
-        if cell["cell_type"] == "markdown" and SOLUTION_END in _source(cell):
-            cell["source"] = _source(cell).replace(SOLUTION_END, "").strip()
+        if cell["cell_type"] == "markdown" and SOLUTION_END in cell_source(cell):
+            cell["source"] = cell_source(cell).replace(SOLUTION_END, "").strip()
             if not cell["source"]:
                 continue
         kept.append(cell)
     return kept
 
 
-def _source(cell: dict) -> str:
+def cell_source(cell: dict) -> str:
+    """A notebook cell's source as one string (nbformat allows a list of lines)."""
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _is_heading_cell(cell: dict) -> bool:
-    return cell["cell_type"] == "markdown" and bool(_HEADING.match(_source(cell).split("\n", 1)[0]))
+    return cell["cell_type"] == "markdown" and bool(_HEADING.match(cell_source(cell).split("\n", 1)[0]))

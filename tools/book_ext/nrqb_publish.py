@@ -353,12 +353,12 @@ def reader_notebook(notebook: dict, context: Any) -> dict:
     and solutions folded (tools/book_ext/notebook_markdown.py says what each construct becomes; markdown cells are
     cut at headings so that JupyterLab can fold a solution); outputs otherwise kept."""
     notebook = copy.deepcopy(notebook)
-    sources = [_source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    sources = [notebook_markdown.cell_source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"]
     exercises = notebook_markdown.exercise_titles(sources)
     cells = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
-            converted = notebook_markdown.convert(_source(cell), context, exercises)
+            converted = notebook_markdown.convert(notebook_markdown.cell_source(cell), context, exercises)
             cell["source"] = converted.source
             if converted.attachments:
                 cell["attachments"] = converted.attachments
@@ -368,10 +368,6 @@ def reader_notebook(notebook: dict, context: Any) -> dict:
         cells.append(cell)
     notebook["cells"] = notebook_markdown.fold_gated_solutions(cells)
     return notebook
-
-
-def _source(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def export_notebooks(app: Any, exception: Exception | None) -> None:
